@@ -1,0 +1,147 @@
+"""Sending digests through apprise: one apprise object per channel, a bounded pool of sends.
+
+Database writes stay on the calling thread; the pool only talks to the network.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from datetime import datetime
+
+import apprise
+import sqlite_utils
+
+from alerts.outbox import (
+    Batch,
+    due_batches,
+    mark_failed,
+    mark_sending,
+    mark_sent,
+    recover_interrupted,
+)
+from alerts.render import Digest, Line
+from config.models import Settings
+from config.secrets import REDACTOR
+
+log = logging.getLogger(__name__)
+
+HTML_SCHEMES = ("mailto", "mailtos", "email")
+MARKDOWN_SCHEMES = ("slack", "discord", "tgram", "telegram", "mmost", "mmosts", "matrix", "msteams")
+JSON_SCHEMES = ("json", "jsons")
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    subscription: str
+    channel: str  # masked
+    ok: bool
+    postings: int
+    error: str | None = None
+    given_up: bool = False
+
+    def line(self) -> str:
+        if self.ok:
+            return f"{self.subscription}: sent {self.postings} postings to {self.channel}"
+        state = "GIVEN UP after 48 h" if self.given_up else "will retry"
+        return f"{self.subscription}: FAILED to send to {self.channel} ({state}): {self.error}"
+
+
+def build_digest(batch: Batch, settings: Settings) -> Digest:
+    limit = settings.max_digest
+    listed = _cap_per_company(batch.postings, batch.subscription.filter.companies, limit)
+    return Digest(
+        subscription=batch.subscription.name,
+        lines=[Line.of(p) for p in listed],
+        more=len(batch.postings) - len(listed),
+        stop_hint=settings.unsubscribe_hint.format(name=batch.subscription.name),
+        more_hint=f"internwatch export --format md --filter {batch.subscription.name}",
+    )
+
+
+def _cap_per_company(postings: list, named: list[str], limit: int, per_company: int = 3) -> list:  # type: ignore[type-arg]
+    """At most `per_company` from one company unless the filter names it; at most `limit`."""
+    named_keys = {n.casefold() for n in named}
+    counts: dict[str, int] = {}
+    out = []
+    for posting in postings:
+        key = posting.company.casefold()
+        if key not in named_keys and counts.get(key, 0) >= per_company:
+            continue
+        counts[key] = counts.get(key, 0) + 1
+        out.append(posting)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def render_for(url: str, digest: Digest) -> tuple[str, str, str]:
+    """(title, body, apprise body format) for the channel's scheme."""
+    scheme = url.split("://", 1)[0].lower()
+    if scheme in HTML_SCHEMES:
+        return digest.title, digest.html(), apprise.NotifyFormat.HTML
+    if scheme in JSON_SCHEMES:
+        return digest.title, json.dumps(digest.structured(), ensure_ascii=False), apprise.NotifyFormat.TEXT
+    if scheme in MARKDOWN_SCHEMES:
+        return digest.title, digest.markdown(), apprise.NotifyFormat.MARKDOWN
+    return digest.title, digest.text(), apprise.NotifyFormat.TEXT
+
+
+def send_one(url: str, title: str, body: str, body_format: str) -> tuple[bool, str | None]:
+    """Send through apprise; (success, masked error). Apprise's own log is captured."""
+    ap = apprise.Apprise()
+    if not ap.add(url):
+        return False, "apprise cannot use this URL"
+    with apprise.LogCapture(level=logging.WARNING) as captured:
+        ok = ap.notify(body=body, title=title, body_format=body_format)
+        text = captured.getvalue() if hasattr(captured, "getvalue") else ""
+    if ok:
+        return True, None
+    lines = [ln.strip() for ln in str(text).splitlines() if ln.strip()]
+    reason = lines[-1] if lines else "the service did not accept the message"
+    return False, REDACTOR.redact(reason)
+
+
+Sender = Callable[[str, str, str, str], tuple[bool, str | None]]
+
+
+def deliver(
+    db: sqlite_utils.Database, settings: Settings, now: datetime, *, sender: Sender = send_one
+) -> list[SendOutcome]:
+    """Send every due batch; record each result as it arrives."""
+    recover_interrupted(db)
+    batches = due_batches(db, now)
+    if not batches:
+        return []
+    outcomes: list[SendOutcome] = []
+    work = []
+    for batch in batches:
+        digest = build_digest(batch, settings)
+        title, body, fmt = render_for(batch.url, digest)
+        mark_sending(db, batch)
+        work.append((batch, title, body, fmt))
+    with ThreadPoolExecutor(max_workers=min(settings.send_workers, len(work))) as pool:
+        futures = {
+            pool.submit(sender, batch.url, title, body, fmt): batch
+            for batch, title, body, fmt in work
+        }
+        for future in as_completed(futures):
+            batch = futures[future]
+            try:
+                ok, error = future.result()
+            except Exception as exc:  # noqa: BLE001 - a plugin crash is one failed channel
+                ok, error = False, REDACTOR.redact(f"{type(exc).__name__}: {exc}")
+            if ok:
+                mark_sent(db, batch, now)
+                outcomes.append(SendOutcome(batch.subscription.name, batch.label, True, len(batch.postings)))
+            else:
+                given_up = mark_failed(db, batch, error or "unknown error", now)
+                outcomes.append(
+                    SendOutcome(batch.subscription.name, batch.label, False, len(batch.postings),
+                                error, given_up)
+                )
+    outcomes.sort(key=lambda o: (o.subscription, o.channel))
+    return outcomes

@@ -1,0 +1,222 @@
+"""Load and validate the YAML config with errors that name the file, the entry and the key."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from config.errors import ConfigError, entry_label, format_validation_error, suggest
+from config.models import (
+    COMMON_SOURCE_KEYS,
+    Settings,
+    SourceConfig,
+    SubscriptionConfig,
+    TypeSpec,
+)
+from config.secrets import REDACTOR, mask_url
+
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def substitute_env(value: Any, where: str) -> Any:
+    """Replace `${VAR}` in every string with the environment's value; a missing one is an error."""
+    if isinstance(value, str):
+
+        def _sub(match: re.Match[str]) -> str:
+            var = match.group(1)
+            if var not in os.environ:
+                raise ConfigError(f"{where}: environment variable ${{{var}}} is not set")
+            return os.environ[var]
+
+        return _ENV_REF.sub(_sub, value)
+    if isinstance(value, list):
+        return [substitute_env(v, where) for v in value]
+    if isinstance(value, dict):
+        return {k: substitute_env(v, where) for k, v in value.items()}
+    return value
+
+
+def read_yaml(path: Path, top_key: str | None) -> Any:
+    """The parsed YAML document; with `top_key`, the list under that key."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path}: file not found") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise ConfigError(f"{path}: invalid YAML{at}: {problem}") from exc
+    if top_key is None:
+        return data if data is not None else {}
+    if data is None:
+        return []
+    if not isinstance(data, dict) or set(data) - {top_key}:
+        extra = sorted(set(data) - {top_key}) if isinstance(data, dict) else []
+        if extra:
+            raise ConfigError(
+                f"{path}: unknown top-level key '{extra[0]}'{suggest(extra[0], [top_key])}"
+            )
+        raise ConfigError(f"{path}: expected a mapping with the key '{top_key}'")
+    items = data.get(top_key) or []
+    if not isinstance(items, list):
+        raise ConfigError(f"{path}: '{top_key}' must be a list")
+    return items
+
+
+def load_sources(path: Path, types: Mapping[str, TypeSpec]) -> list[SourceConfig]:
+    """Parse sources.yaml; `types` maps each known source type to the keys it takes."""
+    entries = read_yaml(path, "sources")
+    sources: list[SourceConfig] = []
+    errors: list[str] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(entries):
+        where = f"{path}: {entry_label('sources', index, raw)}"
+        try:
+            source = _parse_source(raw, where, types)
+        except ConfigError as exc:
+            errors.append(str(exc))
+            continue
+        if source.name in seen:
+            errors.append(f"{where}: duplicate name '{source.name}'")
+        seen.add(source.name)
+        sources.append(source)
+    if errors:
+        raise ConfigError("\n".join(errors))
+    return sources
+
+
+def _parse_source(raw: Any, where: str, types: Mapping[str, TypeSpec]) -> SourceConfig:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: expected a mapping of keys, got {type(raw).__name__}")
+    raw = substitute_env(raw, where)
+    type_name = raw.get("type")
+    if not isinstance(type_name, str):
+        raise ConfigError(f"{where}: missing key 'type' (one of: {', '.join(sorted(types))})")
+    spec = types.get(type_name)
+    if spec is None:
+        raise ConfigError(
+            f"{where}: unknown type '{type_name}'{suggest(type_name, types)}"
+            f" (known: {', '.join(sorted(types))})"
+        )
+    own_keys = spec.required + spec.optional
+    allowed = set(COMMON_SOURCE_KEYS) | set(own_keys)
+    for key in raw:
+        if key not in allowed:
+            raise ConfigError(
+                f"{where}: unknown key '{key}'{suggest(str(key), sorted(allowed))}"
+                f" for type '{type_name}'"
+            )
+    for key in spec.required:
+        if key not in raw and not (key != "url" and "url" in raw):
+            raise ConfigError(f"{where}: type '{type_name}' needs the key '{key}'")
+    if spec.needs_url and "url" not in raw:
+        raise ConfigError(f"{where}: type '{type_name}' needs the key 'url'")
+    if spec.needs_company and not raw.get("company"):
+        raise ConfigError(f"{where}: type '{type_name}' needs the key 'company'")
+    common = {k: v for k, v in raw.items() if k in COMMON_SOURCE_KEYS}
+    options = {k: v for k, v in raw.items() if k not in COMMON_SOURCE_KEYS}
+    try:
+        return SourceConfig(**common, options=options)
+    except ValidationError as exc:
+        raise ConfigError(
+            format_validation_error(where, exc, {(): COMMON_SOURCE_KEYS + own_keys})
+        ) from exc
+
+
+def load_subscriptions(path: Path, filter_model: type[BaseModel]) -> list[SubscriptionConfig]:
+    """Parse subscriptions.yaml; each `filter` is validated with `filter_model` (alerts room)."""
+    if not path.exists():
+        return []
+    entries = read_yaml(path, "subscriptions")
+    subs: list[SubscriptionConfig] = []
+    errors: list[str] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(entries):
+        label = entry_label("subscriptions", index, raw)
+        where = f"{path}: {label}"
+        try:
+            sub = parse_subscription(raw, where, filter_model)
+        except ConfigError as exc:
+            errors.append(str(exc))
+            continue
+        if sub.name in seen:
+            errors.append(f"{where}: duplicate name '{sub.name}'")
+        seen.add(sub.name)
+        subs.append(sub)
+    if errors:
+        raise ConfigError("\n".join(errors))
+    return subs
+
+
+def parse_subscription(
+    raw: Any, where: str, filter_model: type[BaseModel]
+) -> SubscriptionConfig:
+    """Validate one subscription mapping (from YAML, JSON lines or the CLI)."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: expected a mapping of keys, got {type(raw).__name__}")
+    raw = substitute_env(raw, where)
+    for url in raw.get("notify") or []:
+        if isinstance(url, str):
+            REDACTOR.add_url(url)
+    try:
+        sub = SubscriptionConfig(**raw)
+    except ValidationError as exc:
+        known = {(): SubscriptionConfig.model_fields.keys()}
+        raise ConfigError(REDACTOR.redact(format_validation_error(where, exc, known))) from exc
+    except TypeError as exc:
+        raise ConfigError(f"{where}: {exc}") from exc
+    try:
+        filter_model.model_validate(sub.filter)
+    except ValidationError as exc:
+        known = {(): filter_model.model_fields.keys()}
+        message = format_validation_error(f"{where}: filter", exc, known)
+        raise ConfigError(message.replace(": filter: ", ": filter.", 1)) from exc
+    check_notify_urls(sub.notify, where)
+    return sub
+
+
+def check_notify_urls(urls: list[str], where: str) -> None:
+    """Every URL must be one apprise can parse; the error shows the URL masked."""
+    import apprise
+
+    for index, url in enumerate(urls):
+        REDACTOR.add_url(url)
+        plugin = apprise.Apprise.instantiate(url, suppress_exceptions=True)
+        if plugin is None:
+            raise ConfigError(
+                f"{where}: notify[{index}]: apprise cannot use the URL {mask_url(url)}"
+                " (check the scheme and the parts it needs, see apprise's wiki)"
+            )
+
+
+def load_settings(config_dir: Path) -> Settings:
+    """settings.yaml if present, then the environment variables of SPEC §3."""
+    path = config_dir / "settings.yaml"
+    data: dict[str, Any] = {}
+    if path.exists():
+        loaded = read_yaml(path, None)
+        if not isinstance(loaded, dict):
+            raise ConfigError(f"{path}: expected a mapping of settings")
+        data = substitute_env(loaded, str(path))
+    env_map = {"INTERNWATCH_USER_AGENT": "user_agent", "INTERNWATCH_MAX_DIGEST": "max_digest"}
+    for env, key in env_map.items():
+        if os.environ.get(env):
+            data[key] = os.environ[env]
+    try:
+        settings = Settings(**data)
+    except ValidationError as exc:
+        known = {(): Settings.model_fields.keys()}
+        raise ConfigError(format_validation_error(str(path), exc, known)) from exc
+    check_notify_urls(settings.operator_notify, f"{path}: operator_notify")
+    return settings

@@ -1,0 +1,88 @@
+"""Pydantic models of sources.yaml, subscriptions.yaml and settings.yaml (SPEC §2, §3).
+
+The per-type keys of a source (board, site, company_id, ...) are declared by the spider of
+that type; this room imports nothing of ours, so the loader is handed a `TypeSpec` per type.
+Likewise the filter model belongs to alerts/ and is handed to the subscription loader.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+SLUG = r"^[a-z0-9][a-z0-9-]*$"
+
+
+@dataclass(frozen=True)
+class TypeSpec:
+    """What a source type needs from its config entry."""
+
+    required: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
+    needs_company: bool = True  # False where the type reports the company itself
+    needs_url: bool = False
+
+
+class SourceConfig(BaseModel):
+    """One entry of sources.yaml. Type-specific keys land in `options`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(pattern=SLUG)
+    type: str
+    company: str | None = None
+    enabled: bool = True
+    url: str | None = None
+    max_pages: int = Field(default=50, ge=1, le=10_000)
+    options: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("url")
+    @classmethod
+    def _http_only(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL")
+        return value
+
+    def option(self, key: str) -> Any:
+        return self.options.get(key)
+
+
+COMMON_SOURCE_KEYS: tuple[str, ...] = ("name", "type", "company", "enabled", "url", "max_pages")
+
+Frequency = Literal["instant", "daily", "weekly"]
+
+
+class SubscriptionConfig(BaseModel):
+    """One entry of subscriptions.yaml; `filter` is validated by the alerts room's model."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(pattern=SLUG)
+    notify: list[str] = Field(min_length=1)
+    frequency: Frequency = "instant"
+    filter: dict[str, Any] = Field(default_factory=dict)
+    paused: bool = False
+
+
+class Settings(BaseModel):
+    """settings.yaml (optional) plus environment overrides (SPEC §3)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    user_agent: str = (
+        "internwatch/0.1 (+https://github.com/internwatch/internwatch; polite internship crawler)"
+    )
+    max_digest: int = Field(default=20, ge=1, le=500)
+    operator_notify: list[str] = Field(default_factory=list)
+    download_timeout: float = Field(default=30.0, gt=0)
+    download_maxsize: int = Field(default=20 * 1024 * 1024, gt=0)
+    concurrent_per_host: int = Field(default=4, ge=1, le=64)
+    concurrent_requests: int = Field(default=32, ge=1, le=512)
+    autothrottle: bool = True
+    obey_robots: bool = True
+    retry_times: int = Field(default=3, ge=0, le=10)
+    send_workers: int = Field(default=16, ge=1, le=128)
+    lock_wait_seconds: float = Field(default=0.0, ge=0)
+    unsubscribe_hint: str = "internwatch subscriptions pause {name}"

@@ -1,0 +1,187 @@
+"""The base spider every source type subclasses.
+
+A subclass declares its `name` (the source type, which is also how Scrapy's spider loader
+finds it), its `default_url` (a template over its own config keys), the keys it needs
+(`spec`), and parses responses into `Posting` items. The base builds the spider from a
+config source, honours `url`, and records failures so the pipeline can mark the source
+failed for this run without touching what is stored.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.http import Request, Response, TextResponse
+from twisted.python.failure import Failure
+
+from config.clock import iso
+from config.models import SourceConfig, TypeSpec
+
+
+class MalformedResponse(ValueError):
+    """The answer is not what this source type expects (wrong format, changed layout)."""
+
+
+class BaseSpider(scrapy.Spider):
+    # subclasses: `name` = the source type
+    default_url: ClassVar[str | None] = None
+    spec: ClassVar[TypeSpec] = TypeSpec()
+    #: JSON APIs are not pages: robots.txt is obeyed for HTML and feeds (SPEC §6)
+    api: ClassVar[bool] = True
+
+    source: SourceConfig
+
+    def __init__(self, source: SourceConfig, **kwargs: Any) -> None:
+        super().__init__(name=source.name, **kwargs)
+        self.source = source
+        self.failures: list[str] = []
+        self.complete = True  # False when the listing was cut short (page bound)
+        self.pages = 0
+        self.gone_ids: list[str] = []  # postings whose own page answered 404/410
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> BaseSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._on_spider_error, signal=signals.spider_error)
+        return spider  # type: ignore[no-any-return]
+
+    # -- building requests -------------------------------------------------------------
+
+    @property
+    def company(self) -> str | None:
+        return self.source.company
+
+    def start_url(self) -> str:
+        """The config's `url`, else the type's default built from its keys."""
+        if self.source.url:
+            return self.source.url
+        if self.default_url is None:
+            raise MalformedResponse(f"type '{self.name}' needs a 'url'")
+        return self.default_url.format(**self.source.options)
+
+    def request(self, url: str, callback: Any, **kwargs: Any) -> Request:
+        """A request with this source's error handling and robots policy."""
+        meta = kwargs.pop("meta", {})
+        if self.api:
+            meta.setdefault("dont_obey_robotstxt", True)
+        return Request(url, callback=callback, errback=self.on_error, meta=meta, **kwargs)
+
+    def initial_requests(self) -> Iterator[Request]:
+        """The first requests; subclasses override this (POST APIs, several start pages)."""
+        yield self.request(self.start_url(), self.parse)
+
+    async def start(self) -> AsyncIterator[Request]:
+        try:
+            requests = list(self.initial_requests())
+        except (KeyError, ValueError) as exc:
+            self.fail(f"cannot build the first request: {describe_error(exc)}")
+            return
+        for request in requests:
+            yield request
+
+    # -- failures ------------------------------------------------------------------------
+
+    def fail(self, reason: str) -> None:
+        """Record that this source failed for this run (one line, no traceback)."""
+        line = " ".join(reason.split())
+        if len(line) > 300:
+            line = line[:297] + "..."
+        self.failures.append(line)
+        self.logger.info("%s", line)
+
+    def on_error(self, failure: Failure) -> None:
+        request = getattr(failure, "request", None)
+        url = request.url if request is not None else "?"
+        exc = failure.value
+        response = getattr(exc, "response", None)
+        if response is not None:
+            status = response.status
+            on_item = bool(request is not None and request.meta.get("posting_id"))
+            if on_item and status in (404, 410):
+                self.gone_ids.append(request.meta["posting_id"])
+                return
+            self.fail(f"HTTP {status} from {url}")
+            return
+        self.fail(f"{describe_error(exc)} for {url}")
+
+    def _on_spider_error(self, failure: Failure, response: Response, spider: scrapy.Spider) -> None:
+        if spider is not self:
+            return
+        self.fail(f"{describe_error(failure.value)} parsing {response.url}")
+
+    # -- parsing helpers -------------------------------------------------------------------
+
+    def json(self, response: Response) -> Any:
+        """Decode a JSON body, or fail this source with what was received instead."""
+        body = response.body
+        if not body.strip():
+            raise MalformedResponse(f"empty body from {response.url}")
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise MalformedResponse(f"invalid UTF-8 at byte {exc.start} from {response.url}") from exc
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            ctype = response.headers.get(b"Content-Type", b"").decode("latin-1") or "unknown"
+            raise MalformedResponse(
+                f"expected JSON, got {ctype} ({exc.msg} at line {exc.lineno}) from {response.url}"
+            ) from exc
+
+    def posting_id(self, native_id: object) -> str:
+        return f"{self.source.name}:{native_id}"
+
+    def text(self, response: Response) -> str:
+        if not isinstance(response, TextResponse):
+            raise MalformedResponse(f"expected text, got binary content from {response.url}")
+        return response.text
+
+
+def describe_error(exc: BaseException) -> str:
+    """A one-line description of a download or parse error."""
+    name = type(exc).__name__
+    message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    known = {
+        "TimeoutError": "timed out",
+        "TCPTimedOutError": "timed out",
+        "ConnectionRefusedError": "connection refused",
+        "DownloadConnectionRefusedError": "connection refused",
+        "DownloadTimeoutError": "timed out",
+        "DownloadFailedError": "download failed",
+        "ConnectionLost": "connection lost",
+        "ResponseNeverReceived": "connection dropped before a response",
+        "ResponseFailed": "connection dropped mid-response",
+        "DNSLookupError": "DNS lookup failed",
+        "IgnoreRequest": "request refused",
+    }
+    if isinstance(exc, MalformedResponse):
+        return f"malformed response: {message}"
+    if name in known:
+        return known[name] + (f" ({message})" if message and name == "IgnoreRequest" else "")
+    return f"{name}: {message}" if message else name
+
+
+def epoch_ms_to_iso(value: object) -> str | None:
+    """Epoch milliseconds (Lever `createdAt`) as an ISO datetime."""
+    if not isinstance(value, int | float):
+        return None
+    return iso(datetime.fromtimestamp(value / 1000, tz=UTC))
+
+
+def parse_iso(value: object) -> str | None:
+    """An ISO datetime string from an API, normalised to UTC seconds; None if absent or bad."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return iso(parsed)

@@ -1,0 +1,108 @@
+"""The item pipeline: validate -> (skip if unchanged) -> enrich -> store, one batch per source.
+
+Items are collected per spider and written in one transaction when the spider closes, so a
+source that failed this run (download error, malformed answer) changes nothing stored.
+An unchanged posting (same content hash as stored) skips enrichment and is only marked seen.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+from scrapy.spiders import Spider
+
+from config.clock import iso, now
+from spiders.base import BaseSpider
+from spiders.enrich import enrich
+from store.db import open_db
+from store.health import assess_count, record_run
+from store.models import Posting
+from store.writer import close_gone, load_hashes, write_batch
+
+
+class PostingPipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.db_path: str = crawler.settings["INTERNWATCH_DB"]
+        self.run_id: str = crawler.settings["INTERNWATCH_RUN_ID"]
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> PostingPipeline:
+        return cls(crawler)
+
+    def _spider(self, spider: Spider | None) -> BaseSpider:
+        spider = spider or self.crawler.spider
+        if not isinstance(spider, BaseSpider):
+            raise TypeError(f"PostingPipeline works with internwatch spiders, not {spider!r}")
+        return spider
+
+    def open_spider(self, spider: Spider | None = None) -> None:
+        spider = self._spider(spider)
+        self.started = time.monotonic()
+        self.started_at = iso(now())
+        self.now = now()
+        self.db = open_db(self.db_path)
+        self.hashes = load_hashes(self.db, spider.source.name)
+        self.changed: list[tuple[Posting, str]] = []
+        self.unchanged: list[str] = []
+        self.seen: set[str] = set()
+        self.invalid = 0
+
+    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        spider = self._spider(spider)
+        if not isinstance(item, Posting):
+            raise DropItem(f"not a Posting: {type(item).__name__}")
+        prefix = f"{spider.source.name}:"
+        if not item.id.startswith(prefix) or not item.title or not item.url:
+            self.invalid += 1
+            spider.fail(f"invalid posting {item.id!r}: needs an id '{prefix}...', a title and a url")
+            raise DropItem("invalid posting")
+        if item.id in self.seen:
+            raise DropItem(f"duplicate id in one crawl: {item.id}")
+        self.seen.add(item.id)
+        digest = item.content_hash()
+        if self.hashes.get(item.id) == digest:
+            self.unchanged.append(item.id)
+            return item
+        enriched = enrich(item, self.now)
+        self.changed.append((enriched, digest))
+        return enriched
+
+    def close_spider(self, spider: Spider | None = None) -> None:
+        spider = self._spider(spider)
+        name = spider.source.name
+        duration = time.monotonic() - self.started
+        try:
+            if spider.failures:
+                record_run(
+                    self.db, run_id=self.run_id, source=spider.source, started_at=self.started_at,
+                    duration_s=duration, status="failed", count=len(self.seen),
+                    error=spider.failures[0], errors=len(spider.failures), now=now(),
+                )
+                return
+            count = len(self.changed) + len(self.unchanged)
+            verdict = assess_count(self.db, name, count)
+            # an unhealthy board (suddenly empty or far smaller) never closes postings
+            result = write_batch(
+                self.db, name, self.changed, self.unchanged, self.now,
+                complete=spider.complete and verdict.healthy,
+            )
+            closed = result.closed
+            if spider.gone_ids:
+                closed += close_gone(self.db, spider.gone_ids, self.now)
+            from store.dedup import assign_clusters
+
+            touched = result.new_ids + result.updated_ids
+            if touched:
+                assign_clusters(self.db, touched)
+            record_run(
+                self.db, run_id=self.run_id, source=spider.source, started_at=self.started_at,
+                duration_s=time.monotonic() - self.started, status="ok", count=result.count,
+                new=len(result.new_ids), updated=len(result.updated_ids), closed=closed,
+                errors=0, error=None, now=now(), verdict=verdict,
+            )
+        finally:
+            self.db.close()

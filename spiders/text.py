@@ -1,0 +1,65 @@
+"""HTML to plain text for descriptions: block elements become line breaks, scripts vanish."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import lxml.html
+from lxml import etree
+
+_BLOCK_TAGS = frozenset(
+    {
+        "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
+        "section", "article", "header", "footer", "blockquote", "pre", "hr", "dd", "dt", "dl",
+    }
+)
+_DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "svg", "head")
+_SPACES = re.compile(r"[ \t\u00a0\u200b\r\f\v]+")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+
+
+def html_to_text(markup: str | None, *, unescape_first: bool = False) -> str:
+    """Plain text of an HTML fragment.
+
+    `unescape_first` is for APIs (Greenhouse) that send entity-escaped HTML: `&lt;p&gt;`.
+    Paragraphs and list items end up on their own lines; runs of spaces collapse.
+    """
+    if not markup:
+        return ""
+    if unescape_first:
+        markup = html.unescape(markup)
+    if "<" not in markup:
+        return _tidy(html.unescape(markup))
+    try:
+        root = lxml.html.fragment_fromstring(markup, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return _tidy(re.sub(r"<[^>]+>", " ", markup))
+    for bad in root.iter(*_DROP_TAGS):
+        bad.drop_tree()
+    parts: list[str] = []
+    _walk(root, parts)
+    return _tidy("".join(parts))
+
+
+def _walk(node: etree._Element, parts: list[str]) -> None:
+    tag = node.tag if isinstance(node.tag, str) else ""
+    block = tag in _BLOCK_TAGS
+    if block:
+        parts.append("\n")
+    if tag == "li":
+        parts.append("- ")
+    if node.text and isinstance(node.tag, str):
+        parts.append(node.text)
+    for child in node:
+        _walk(child, parts)
+        if child.tail:
+            parts.append(child.tail)
+    if block:
+        parts.append("\n")
+
+
+def _tidy(text: str) -> str:
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    joined = "\n".join(lines)
+    return _BLANK_LINES.sub("\n\n", joined).strip()

@@ -1,0 +1,159 @@
+"""The SQLite file: opening it (WAL), and its schema as sqlite-utils migrations.
+
+Tables a user can browse with Datasette: `postings` (the SPEC §4 record, lists and objects
+as JSON text), `sources` and `crawl_runs` (health), `subscriptions`, `deliveries` (the outbox).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+migrations = Migrations("internwatch")
+
+POSTING_COLUMNS: dict[str, type] = {
+    "id": str,
+    "source": str,
+    "kind": str,
+    "company": str,
+    "title": str,
+    "url": str,
+    "apply_url": str,
+    "is_internship": int,
+    "locations": str,
+    "remote": str,
+    "pay": str,
+    "seasons": str,
+    "graduation": str,
+    "degrees": str,
+    "sponsorship": str,
+    "duration_months": float,
+    "deadline": str,
+    "categories": str,
+    "description": str,
+    "posted_at": str,
+    "first_seen": str,
+    "last_seen": str,
+    "closed_at": str,
+    "cluster_id": str,
+    "raw_locations": str,
+    "team": str,
+    "employment_type": str,
+    # bookkeeping, not part of the record
+    "content_hash": str,
+    "missing_count": int,
+}
+
+JSON_COLUMNS = frozenset(
+    {"locations", "pay", "seasons", "graduation", "degrees", "categories", "raw_locations"}
+)
+BOOKKEEPING_COLUMNS = frozenset({"content_hash", "missing_count"})
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    db["postings"].create(
+        POSTING_COLUMNS,
+        pk="id",
+        not_null={"source", "kind", "company", "title", "url"},
+        defaults={"missing_count": 0, "kind": "posting", "is_internship": 0},
+    )
+    db["postings"].create_index(["source", "closed_at"])
+    db["postings"].create_index(["cluster_id"])
+    db["postings"].create_index(["first_seen"])
+    db["postings"].create_index(["url"])
+    db["postings"].enable_fts(
+        ["title", "company", "description"], create_triggers=True, tokenize="porter"
+    )
+    db["sources"].create(
+        {
+            "name": str,
+            "type": str,
+            "company": str,
+            "enabled": int,
+            "healthy": int,
+            "health_reason": str,
+            "last_status": str,
+            "last_run_at": str,
+            "last_count": int,
+            "unhealthy_alerted_at": str,
+            "etag": str,
+            "last_modified": str,
+        },
+        pk="name",
+    )
+    db["crawl_runs"].create(
+        {
+            "id": int,
+            "run_id": str,
+            "source": str,
+            "started_at": str,
+            "finished_at": str,
+            "duration_s": float,
+            "status": str,  # ok | failed
+            "count": int,
+            "new": int,
+            "updated": int,
+            "closed": int,
+            "errors": int,
+            "error": str,
+        },
+        pk="id",
+    )
+    db["crawl_runs"].create_index(["source", "started_at"])
+    db["subscriptions"].create(
+        {
+            "name": str,
+            "notify": str,  # JSON list of apprise URLs (secrets: never printed)
+            "frequency": str,
+            "filter": str,  # JSON
+            "paused": int,
+            "origin": str,  # file | cli
+            "created_at": str,
+            "watermark": str,  # postings first seen after this are new for it
+            "last_sent_at": str,
+        },
+        pk="name",
+        defaults={"paused": 0, "frequency": "instant"},
+    )
+    db["deliveries"].create(
+        {
+            "id": int,
+            "subscription": str,
+            "cluster_id": str,
+            "posting_id": str,
+            "target": str,  # hash of the notify URL: one outbox row per channel
+            "target_label": str,  # the masked URL, safe to show
+            "status": str,  # pending | sending | sent | failed (given up)
+            "attempts": int,
+            "created_at": str,
+            "first_failed_at": str,
+            "next_attempt_at": str,
+            "last_error": str,
+            "sent_at": str,
+        },
+        pk="id",
+        defaults={"attempts": 0, "status": "pending"},
+    )
+    db["deliveries"].create_index(["subscription", "cluster_id", "target"], unique=True)
+    db["deliveries"].create_index(["status", "next_attempt_at"])
+
+
+def open_db(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating if needed) the database, in WAL mode, with every migration applied."""
+    db = sqlite_utils.Database(path)
+    db.execute("PRAGMA busy_timeout = 30000")
+    db.enable_wal()
+    db.execute("PRAGMA synchronous = NORMAL")
+    db.execute("PRAGMA foreign_keys = ON")
+    migrations.apply(db)
+    return db
+
+
+@migrations()
+def m002_dedup(db: sqlite_utils.Database) -> None:
+    from store.dedup import create_tables
+
+    create_tables(db)

@@ -1,0 +1,126 @@
+"""Source health (SPEC §6): per-run records in `crawl_runs`, a health verdict in `sources`.
+
+A source is unhealthy when its run failed, when it returns nothing while it has open
+postings, or when it returns fewer than half the median of its recent successful runs.
+An unhealthy board never closes postings: it is far likelier that the board broke than
+that every opening vanished at once.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlite_utils
+
+from config.clock import iso
+from config.models import SourceConfig
+
+RECENT_RUNS = 10
+
+
+@dataclass(frozen=True)
+class Verdict:
+    healthy: bool
+    reason: str | None = None
+
+
+def assess_count(db: sqlite_utils.Database, source: str, count: int) -> Verdict:
+    """Judge a successful crawl's count against this source's history."""
+    recent = [
+        row[0]
+        for row in db.execute(
+            "SELECT count FROM crawl_runs WHERE source = ? AND status = 'ok'"
+            " ORDER BY id DESC LIMIT ?",
+            [source, RECENT_RUNS],
+        ).fetchall()
+        if row[0] is not None
+    ]
+    open_now = db.execute(
+        "SELECT count(*) FROM postings WHERE source = ? AND closed_at IS NULL", [source]
+    ).fetchone()[0]
+    if count == 0 and (open_now > 0 or any(recent)):
+        return Verdict(False, f"returned nothing (had {open_now} open postings)")
+    if recent:
+        median = statistics.median(recent)
+        if median > 0 and count < median / 2:
+            return Verdict(False, f"returned {count}, under half its median of {median:g}")
+    return Verdict(True)
+
+
+def record_run(
+    db: sqlite_utils.Database,
+    *,
+    run_id: str,
+    source: SourceConfig,
+    started_at: str,
+    duration_s: float,
+    status: str,
+    count: int,
+    now: datetime,
+    new: int = 0,
+    updated: int = 0,
+    closed: int = 0,
+    errors: int = 0,
+    error: str | None = None,
+    verdict: Verdict | None = None,
+) -> None:
+    """Append the run to `crawl_runs` and update the source's health in `sources`."""
+    if verdict is None:
+        verdict = Verdict(False, error) if status != "ok" else Verdict(True)
+    with db.conn:
+        db["crawl_runs"].insert(
+            {
+                "run_id": run_id,
+                "source": source.name,
+                "started_at": started_at,
+                "finished_at": iso(now),
+                "duration_s": round(duration_s, 3),
+                "status": status,
+                "count": count,
+                "new": new,
+                "updated": updated,
+                "closed": closed,
+                "errors": errors,
+                "error": error,
+            }
+        )
+        row = db.execute(
+            "SELECT unhealthy_alerted_at FROM sources WHERE name = ?", [source.name]
+        ).fetchone()
+        alerted = row[0] if row else None
+        db["sources"].upsert(
+            {
+                "name": source.name,
+                "type": source.type,
+                "company": source.company,
+                "enabled": int(source.enabled),
+                "healthy": int(verdict.healthy),
+                "health_reason": verdict.reason,
+                "last_status": status,
+                "last_run_at": iso(now),
+                "last_count": count,
+                # cleared when healthy again, so the next failure alerts once more
+                "unhealthy_alerted_at": None if verdict.healthy else alerted,
+            },
+            pk="name",
+        )
+
+
+def unalerted_unhealthy(db: sqlite_utils.Database) -> list[dict[str, object]]:
+    """Sources that turned unhealthy and whose operator alert has not been sent yet."""
+    return list(
+        db.query(
+            "SELECT name, health_reason, last_status FROM sources"
+            " WHERE healthy = 0 AND unhealthy_alerted_at IS NULL ORDER BY name"
+        )
+    )
+
+
+def mark_alerted(db: sqlite_utils.Database, names: list[str], now: datetime) -> None:
+    with db.conn:
+        for name in names:
+            db.execute(
+                "UPDATE sources SET unhealthy_alerted_at = ? WHERE name = ?", [iso(now), name]
+            )

@@ -1,0 +1,169 @@
+"""Writing one source's batch: upserts, first/last seen, closing and reopening (SPEC §6).
+
+Everything for one source happens in one transaction, so a crash leaves either the whole
+batch or none of it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import sqlite_utils
+
+from config.clock import iso
+from store.db import JSON_COLUMNS
+from store.models import Posting
+
+MISSING_RUNS_TO_CLOSE = 2
+_CHUNK = 500
+
+
+@dataclass
+class BatchResult:
+    count: int = 0
+    new_ids: list[str] = field(default_factory=list)
+    updated_ids: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    reopened: int = 0
+    closed: int = 0
+
+
+def load_hashes(db: sqlite_utils.Database, source: str) -> dict[str, str]:
+    """id -> content hash of every posting stored for this source (open or closed)."""
+    rows = db.execute(
+        "SELECT id, content_hash FROM postings WHERE source = ?", [source]
+    ).fetchall()
+    return {row[0]: row[1] for row in rows if row[1] is not None}
+
+
+def posting_row(posting: Posting, content_hash: str) -> dict[str, Any]:
+    row = posting.export()
+    for key in JSON_COLUMNS:
+        row[key] = json.dumps(row[key], ensure_ascii=False) if row[key] is not None else None
+    row["is_internship"] = 1 if posting.is_internship else 0
+    row["content_hash"] = content_hash
+    row["missing_count"] = 0
+    return row
+
+
+def row_to_posting(row: dict[str, Any]) -> Posting:
+    """A `postings` row back into the model (JSON columns decoded, bookkeeping dropped)."""
+    data = {k: v for k, v in row.items() if k in Posting.model_fields or k == "graduation"}
+    for key in JSON_COLUMNS:
+        value = data.get(key)
+        if isinstance(value, str):
+            data[key] = json.loads(value)
+    data["is_internship"] = bool(data.get("is_internship"))
+    for key in ("locations", "seasons", "degrees", "categories", "raw_locations"):
+        if data.get(key) is None:
+            data[key] = []
+    if data.get("description") is None:
+        data["description"] = ""
+    return Posting.model_validate(data)
+
+
+def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+def write_batch(
+    db: sqlite_utils.Database,
+    source: str,
+    changed: Sequence[tuple[Posting, str]],
+    unchanged_ids: Sequence[str],
+    now: datetime,
+    *,
+    complete: bool,
+) -> BatchResult:
+    """Store one source's crawl in one transaction.
+
+    `changed` are (enriched posting, content hash) pairs whose hash differs from the stored one
+    (or that are new); `unchanged_ids` were seen with the same hash. With `complete` (the
+    board was read in full and the crawl succeeded) postings of this source that were not
+    seen count one more missing run and close after two; an incomplete or failed crawl
+    never closes anything.
+    """
+    stamp = iso(now)
+    result = BatchResult(count=len(changed) + len(unchanged_ids), unchanged=len(unchanged_ids))
+    with db.conn:
+        ids = [p.id for p, _ in changed]
+        existing: dict[str, dict[str, Any]] = {}
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            for row in db.execute(
+                f"SELECT id, first_seen, cluster_id, closed_at FROM postings WHERE id IN ({marks})",
+                list(chunk),
+            ).fetchall():
+                existing[row[0]] = {"first_seen": row[1], "cluster_id": row[2], "closed_at": row[3]}
+        rows = []
+        for posting, content_hash in changed:
+            row = posting_row(posting, content_hash)
+            old = existing.get(posting.id)
+            if old is None:
+                row["first_seen"] = stamp
+                row["cluster_id"] = posting.cluster_id or posting.id
+                result.new_ids.append(posting.id)
+            else:
+                row["first_seen"] = old["first_seen"]
+                row["cluster_id"] = old["cluster_id"] or posting.id
+                result.updated_ids.append(posting.id)
+                if old["closed_at"]:
+                    result.reopened += 1
+            row["last_seen"] = stamp
+            row["closed_at"] = None
+            rows.append(row)
+        if rows:
+            db["postings"].upsert_all(rows, pk="id")
+        for chunk in _chunks(list(unchanged_ids)):
+            marks = ",".join("?" * len(chunk))
+            reopened = db.execute(
+                f"SELECT count(*) FROM postings WHERE closed_at IS NOT NULL AND id IN ({marks})",
+                list(chunk),
+            ).fetchone()[0]
+            result.reopened += reopened
+            db.execute(
+                f"UPDATE postings SET last_seen = ?, missing_count = 0, closed_at = NULL"
+                f" WHERE id IN ({marks})",
+                [stamp, *chunk],
+            )
+        if complete:
+            result.closed = _mark_missing(db, source, [*ids, *unchanged_ids], stamp)
+    return result
+
+
+def _mark_missing(db: sqlite_utils.Database, source: str, seen: Sequence[str], stamp: str) -> int:
+    """Count a missing run for open postings of `source` not in `seen`; close those missing twice."""
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS seen_ids (id TEXT PRIMARY KEY)")
+    db.execute("DELETE FROM seen_ids")
+    db.conn.executemany("INSERT OR IGNORE INTO seen_ids VALUES (?)", [(i,) for i in seen])
+    db.execute(
+        "UPDATE postings SET missing_count = missing_count + 1"
+        " WHERE source = ? AND closed_at IS NULL AND id NOT IN (SELECT id FROM seen_ids)",
+        [source],
+    )
+    closed = db.execute(
+        "UPDATE postings SET closed_at = ? WHERE source = ? AND closed_at IS NULL"
+        " AND missing_count >= ?",
+        [stamp, source, MISSING_RUNS_TO_CLOSE],
+    ).rowcount
+    db.execute("DELETE FROM seen_ids")
+    return int(closed)
+
+
+def close_gone(db: sqlite_utils.Database, posting_ids: Sequence[str], now: datetime) -> int:
+    """Close postings whose own page answered 404/410 (at once, SPEC §6)."""
+    stamp = iso(now)
+    closed = 0
+    with db.conn:
+        for chunk in _chunks(list(posting_ids)):
+            marks = ",".join("?" * len(chunk))
+            closed += db.execute(
+                f"UPDATE postings SET closed_at = ? WHERE closed_at IS NULL AND id IN ({marks})",
+                [stamp, *chunk],
+            ).rowcount
+    return closed
