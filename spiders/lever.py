@@ -9,7 +9,7 @@ from scrapy.http import Response
 
 from config.models import TypeSpec
 from spiders.base import BaseSpider, MalformedResponse, epoch_ms_to_iso
-from spiders.text import html_to_text
+from spiders.text import html_to_text, tidy_text
 from store.models import Pay, Posting
 from store.urls import canonical_url
 
@@ -57,7 +57,7 @@ class LeverSpider(BaseSpider):
             team=cats.get("team") or cats.get("department"),
             employment_type=commitment,
             is_internship=bool(commitment and "intern" in str(commitment).lower()),
-            description="\n\n".join(p.strip() for p in parts if p and p.strip()),
+            description=tidy_text("\n\n".join(p.strip() for p in parts if p and p.strip())),
             posted_at=epoch_ms_to_iso(job.get("createdAt")),
             pay=lever_pay(job.get("salaryRange")),
         )

@@ -59,6 +59,11 @@ def _walk(node: etree._Element, parts: list[str]) -> None:
         parts.append("\n")
 
 
+def tidy_text(text: str) -> str:
+    """Collapse spaces (incl. NBSP) per line and runs of blank lines."""
+    return _tidy(text)
+
+
 def _tidy(text: str) -> str:
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
     joined = "\n".join(lines)

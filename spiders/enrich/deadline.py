@@ -1,0 +1,89 @@
+"""Application deadline: ``YYYY-MM-DD``, ``rolling`` or unknown.
+
+Dates after a deadline phrase ("Application deadline:", "apply by", "applications close
+(on)", "closing date", "deadline to apply", "submit ... by", "no later than") in the forms
+"15 January 2027", "January 15, 2027", "Jan 15th", "2027-01-15", "15/01/2027".
+A numeric date is read month-first for a US posting ("01/15/2027") and day-first elsewhere
+("15/01/2027"), unless only one reading is a valid date.
+A date without a year is the next such day on or after the posting date.
+"Rolling" ("Application Deadline: Rolling", "applications are reviewed on a rolling basis",
+"open until filled") gives ``rolling`` when no date is stated.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from spiders.enrich.text import MONTH_RE, month, windows
+
+_TRIGGER = (r"(?:application\s+deadline|deadline(?:\s+(?:to|for)\s+(?:apply|applications?))?|"
+            r"apply\s+(?:by|before|until)|applications?\s+(?:for\s+[^.\n]{0,40}?\s+)?(?:will\s+)?"
+            r"(?:close|closes|closing|"
+            r"are\s+due|due|must\s+be\s+(?:received|submitted)\s+by)|closing\s+date|"
+            r"no\s+later\s+than|(?:submit|send)\s+[^.\n]{0,40}?\s+by|last\s+date\s+(?:to\s+apply|for\s+"
+            r"applications?)|applications?\s+(?:are\s+)?open\s+until|valid\s+through)")
+_GAP = r"[^.\n\d]{0,25}?"
+_DMY = rf"(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{MONTH_RE}),?\s*(?P<y1>20\d{{2}})?"
+_MDY = rf"(?P<m2>{MONTH_RE})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s*(?P<y2>20\d{{2}}))?"
+_ISO = r"(?P<iy>20\d{2})-(?P<im>\d{2})-(?P<id>\d{2})"
+_NUM = r"(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<c>20\d{2}|\d{2})\b"
+_DATED = re.compile(
+    rf"{_TRIGGER}\s*(?:is|:|-|–|on|by|of)?{_GAP}(?:(?:{_ISO})|(?:{_NUM})|(?:{_DMY})|(?:{_MDY}))",
+    re.IGNORECASE,
+)
+_ROLLING = re.compile(
+    r"(?:deadline|applications?\s+close|closing\s+date)\s*(?:is|:|-|–)?\s*(?:on\s+a\s+)?"
+    r"rolling|rolling\s+(?:basis|admissions?|deadline|applications?|intake|recruitment)|"
+    r"open\s+until\s+(?:the\s+(?:role|position)\s+is\s+)?filled",
+    re.IGNORECASE,
+)
+_KEYS = ("deadline", "apply", "applica", "closing", "rolling", "until", "later than",
+         "valid through", "submit", "send", "due")
+
+
+def _make(year: int, month_: int, day: int) -> date | None:
+    try:
+        return date(year, month_, day)
+    except ValueError:
+        return None
+
+
+def _without_year(month_: int, day: int, reference: datetime) -> date | None:
+    candidate = _make(reference.year, month_, day)
+    if candidate is None:
+        return None
+    if candidate < reference.date():
+        candidate = _make(reference.year + 1, month_, day)
+    return candidate
+
+
+def deadline(text: str, reference: datetime, us_style: bool) -> str | None:
+    """``YYYY-MM-DD`` of the stated deadline, ``rolling``, or None (see module doc)."""
+    near = windows(text, _KEYS, 10, 120)
+    for m in (m for chunk in near for m in _DATED.finditer(chunk)):
+        found: date | None = None
+        if m["iy"]:
+            found = _make(int(m["iy"]), int(m["im"]), int(m["id"]))
+        elif m["a"]:
+            a, b = int(m["a"]), int(m["b"])
+            year = int(m["c"]) + (2000 if len(m["c"]) == 2 else 0)
+            day_first = _make(year, b, a)
+            month_first = _make(year, a, b)
+            if day_first and month_first and a != b:
+                found = month_first if us_style else day_first
+            else:
+                found = day_first or month_first
+        elif m["m1"]:
+            d, mo = int(m["d1"]), month(m["m1"])
+            found = (_make(int(m["y1"]), mo, d) if m["y1"]
+                     else _without_year(mo, d, reference))
+        elif m["m2"]:
+            d, mo = int(m["d2"]), month(m["m2"])
+            found = (_make(int(m["y2"]), mo, d) if m["y2"]
+                     else _without_year(mo, d, reference))
+        if found is not None:
+            return found.isoformat()
+    if any(_ROLLING.search(chunk) for chunk in near):
+        return "rolling"
+    return None

@@ -1,0 +1,60 @@
+"""Degrees the posting targets: ``bachelor``, ``master``, ``phd`` (in that order).
+
+Read from phrases that name a degree: "Bachelor's", "BS/MS", "B.Tech", "undergraduate",
+"Master's", "MSc", "MBA", "PhD", "doctoral". "Graduate students" alone names no degree
+(master or PhD?) and is skipped; so are "MS Office", "Master data" and "BA" outside a
+degree context. Short upper-case forms (BS, BA, MS) are matched case-sensitively.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spiders.enrich.text import windows
+
+_BACHELOR_WORDS = re.compile(
+    r"\b(?:bachelor|bachelors|bachelor['’]s|b\.sc|bsc|b\.tech|btech|beng|b\.eng|b\.com|"
+    r"undergrad|undergrads|undergraduate|undergraduates|licenciatura)\b|"
+    r"\b(?:ba|bsc|b\.sc)\s*\(hons\)",
+    re.IGNORECASE,
+)
+_BACHELOR_ABBR = re.compile(
+    r"(?<![\w.])(?:B\.S\.|B\.A\.|B\.E\.|BS(?=\s*(?:/|,|or\b|and\b|in\b|degree))|"
+    r"BA(?=\s*(?:/\s*BS|degree|in\s+[A-Z]))|BE(?=\s*/\s*B\.?Tech))"
+)
+_MASTER_WORDS = re.compile(
+    r"\b(?:master['’]?s|masters|master(?=\s+(?:degree|of\s+(?:science|arts|engineering|"
+    r"business)|in\b|student|program))|m\.sc|msc|m\.tech|mtech|meng|m\.eng|mba|"
+    r"postgraduate|post-graduate|master\s*(?:1|2|ii)|"
+    r"(?<=bachelor\sor\s)master|(?<=bachelor/)master|(?<=bachelor\sand\s)master)\b",
+    re.IGNORECASE,
+)
+_MASTER_ABBR = re.compile(
+    r"(?<![\w.])(?:M\.S\.|M\.A\.|MS(?=\s*(?:/|,|or\b|and\b|in\s+[A-Z]|degree|students?))|"
+    r"(?<=/)MS\b|(?<=/\s)MS\b)"
+)
+_PHD = re.compile(r"\b(?:ph\.?\s?d\.?s?|doctoral|doctorate|dphil)(?!\w)", re.IGNORECASE)
+# The patterns run only near these words (lower-case keys, then case-sensitive ones).
+_KEYS = ("bachelor", "undergrad", "master", "phd", "ph.d", "doctor", "mba", "b.", "m.", "bsc",
+         "msc", "btech", "mtech", "beng", "meng", "postgrad", "post-grad", "dphil",
+         "licenciatura")
+_UPPER_KEYS = ("BS", "MS", "BA", "BE")
+
+
+def degrees(text: str) -> list[str]:
+    """Degrees named in ``text`` (bachelor, master, phd order); [] when none."""
+    near = windows(text, _KEYS, 30, 30) + windows(text, _UPPER_KEYS, 30, 30, low=text)
+    if not near:
+        return []
+
+    def has(*patterns: re.Pattern[str]) -> bool:
+        return any(p.search(w) for p in patterns for w in near)
+
+    found: list[str] = []
+    if has(_BACHELOR_WORDS, _BACHELOR_ABBR):
+        found.append("bachelor")
+    if has(_MASTER_WORDS, _MASTER_ABBR):
+        found.append("master")
+    if has(_PHD):
+        found.append("phd")
+    return found

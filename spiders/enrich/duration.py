@@ -1,0 +1,89 @@
+"""Minimum stated length of the opening, in months (``duration_months``).
+
+"Minimum 3 months" = 3, "6-month placement" = 6, "3-6 months internship" = 3,
+"12 weeks" = 3 (weeks / 4, so 10 weeks = 2.5), "year-long placement" = 12,
+"Duration: 6 months", "(6 mois)", "Stage de 6 mois", "Praktikum für 12 Monate".
+A length counts only next to the opening ("12-week internship", "the internship lasts 10
+weeks", "interns spend 12 weeks", "duration", "minimum of", "work term") or, in an
+internship posting, after "for" ("join us for six months"): "3+ years of experience",
+"within 6 months of graduation" and "every 3 months" are not durations. Year-based
+phrases ("year in industry") count only for internships.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spiders.enrich.text import NUMBER_RE, number, windows
+
+_N = NUMBER_RE
+_UNIT = (r"(?P<u>weeks?|months?|mos?|wks?|semesters?|years?|monate?n?|mois|mesi|meses|"
+         r"wochen|semaines|settimane|semanas)")
+_SPAN = (rf"(?P<n>{_N})(?:\s*(?:-|–|to|or|and|bis|à|a)\s*(?P<n2>{_N}))?(?:\+)?[\s-]*{_UNIT}"
+         r"(?![\w-])")
+_ROLE = (r"(?:[\w-]+\s+){0,3}?(?:intern(?:ship)?s?|placements?|co-?op|programme|program|"
+         r"contract|assignment|work\s+term|term|project|apprenticeship|traineeship|stage|"
+         r"praktikum|opportunity|summer)\b")
+_BEFORE_ROLE = re.compile(rf"\b{_SPAN}[\s-]+(?:long\s+)?{_ROLE}", re.IGNORECASE)
+_LABELLED = re.compile(
+    rf"\b(?:duration|length|period|minimum(?:\s+of)?|min\.?|at\s+least|lasts?|lasting|"
+    rf"runs?\s+for|running\s+for|for\s+a\s+period\s+of|spans?|spend|dauer|durée|duración|"
+    rf"work\s+term)\b\s*(?:of\s+|is\s+|:\s*|-\s*|the\s+internship\s*:?\s*)?"
+    rf"(?:approximately\s+|approx\.?\s+|about\s+|up\s+to\s+|between\s+)?{_SPAN}",
+    re.IGNORECASE,
+)
+_SPAN_LONG = re.compile(rf"\b{_SPAN}\s+long\b", re.IGNORECASE)
+_PAREN = re.compile(rf"\(\s*{_SPAN}\s*\)", re.IGNORECASE)
+_ROLE_LASTS = re.compile(
+    rf"\b(?:intern(?:ship)?s?|placements?|co-?ops?|program(?:me)?s?)\s+(?:[\w'’-]+\s+){{0,3}}?"
+    rf"(?:will\s+)?(?:is|are|lasts?|runs?|spans?)\s+(?:for\s+)?(?:approximately\s+|about\s+|"
+    rf"between\s+)?{_SPAN}",
+    re.IGNORECASE,
+)
+_FOR = re.compile(
+    rf"(?:\bfor|\bde|\bdi|\bfür|\bvon|,)\s+(?:a\s+period\s+of\s+|a\s+minimum\s+of\s+)?{_SPAN}"
+    r"(?!\s+(?:after|of|before|following|post|prior|paid|off|vacation|holidays?|notice|pto|"
+    r"leave|per\s+year|a\s+year))",
+    re.IGNORECASE,
+)
+_YEAR_LONG = re.compile(
+    r"\b(?:year[- ]long|one[- ]year|12[- ]month)\s+(?:paid\s+)?(?:industrial\s+)?"
+    r"(?:placement|internship|co-?op|programme|program)\b|\bindustrial\s+placement\s+year\b|"
+    r"\bplacement\s+year\b|\byear\s+in\s+industry\b",
+    re.IGNORECASE,
+)
+_EXPERIENCE_AFTER = re.compile(r"^\s*(?:of\s+)?(?:\w+\s+){0,2}?(?:experience|exp\b)", re.I)
+_KEYS = ("week", "month", "year", "mois", "monat", "meses", "mesi", "wochen", "semaine",
+         "settiman")
+
+
+def _months(n: float, unit: str) -> float | None:
+    unit = unit.lower()
+    if unit.startswith(("w", "sem", "set")) and not unit.startswith("semester"):
+        return round(n / 4, 2)
+    if unit.startswith(("mo", "me")):
+        return n
+    if unit.startswith("y"):
+        return n * 12
+    return None  # a semester is 4 to 6 months depending on the school
+
+
+def duration_months(text: str, internship: bool = True) -> float | None:
+    """The minimum length stated in ``text`` in months, or None (see module doc)."""
+    patterns = [_LABELLED, _BEFORE_ROLE, _ROLE_LASTS, _SPAN_LONG, _PAREN]
+    if internship:
+        patterns.append(_FOR)
+    near = windows(text, _KEYS, 120, 40)
+    for pattern in patterns:
+        for chunk in near:
+            for m in pattern.finditer(chunk):
+                if _EXPERIENCE_AFTER.match(chunk[m.end() : m.end() + 40]):
+                    continue
+                if m["u"].lower().startswith("y") and pattern is not _BEFORE_ROLE:
+                    continue
+                value = _months(number(m["n"]), m["u"])
+                if value is not None and 0 < value <= 24:
+                    return value
+    if internship and any(_YEAR_LONG.search(chunk) for chunk in near):
+        return 12.0
+    return None

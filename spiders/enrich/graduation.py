@@ -1,0 +1,106 @@
+"""Graduation window the posting asks for, as ``Graduation(from, to)`` months ``YYYY-MM``.
+
+- "Expected graduation between December 2026 and September 2027" -> 2026-12 .. 2027-09
+- "graduation December 2027 - June 2029", "conferral date between 10/2027 and 09/2028"
+- "graduating in 2027", "Class of 2027", "2027 graduates" -> 2027-01 .. 2027-12
+- "graduating in May 2027" -> 2027-05 .. 2027-05
+- "graduating between 2026 and 2027", "Class of 2027 and 2028" -> 2026-01 .. 2027-12
+- "graduating in Fall 2026 or Spring 2027", "completed their degree in 2025 or 2026"
+- "graduation date of December 2026 or later" -> from 2026-12, to unknown
+- "graduating no later than June 2027" / "by June 2027" -> from unknown, to 2027-06
+- "final-year students", "recent graduates" (no year) -> unknown
+Seasons count as their months: Spring = 05, Summer = 08, Fall = 12, Winter = 12.
+"Graduate programme" / "graduate role" is a job type, not a graduation phrase.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spiders.enrich.text import MONTH_RE, month, two_digit_year, windows
+from store.models import Graduation
+
+_SEASON_MONTH = {"spring": 5, "summer": 8, "fall": 12, "autumn": 12, "winter": 12}
+
+
+def _date(n: int) -> str:
+    """A "Month YYYY" / "Season YYYY" / "MM/YYYY" / "YYYY" date, groups m{n}, mm{n}, y{n}."""
+    return (rf"(?:(?:(?P<m{n}>{MONTH_RE}|spring|summer|fall|autumn|winter)\s+(?:of\s+)?|"
+            rf"(?P<mm{n}>0?[1-9]|1[0-2])/)?(?P<y{n}>20\d{{2}}))")
+
+
+_DATE1 = _date(1)
+_DATE2 = _date(2)
+_TRIGGER = (
+    r"(?:graduat(?:ing|ion|e[sd]?\s+(?=in|by|between|from|before|no\s+later|after|during))|"
+    r"class\s+of|conferral|complet\w*\s+(?:(?:your|their|a|the)\s+)?(?:degree|studies)|"
+    r"degree\s+completion)"
+)
+_FILLER = r"(?:[^.\n\d]{0,60}?)"
+_RANGE = re.compile(
+    rf"{_TRIGGER}{_FILLER}(?:between|from)?\s*{_DATE1}\s*(?:and|to|-|–|through)\s+{_DATE2}",
+    re.IGNORECASE,
+)
+_AFTER = re.compile(
+    rf"{_TRIGGER}{_FILLER}{_DATE1}\s+(?:or\s+later|or\s+after|and\s+(?:later|after|beyond))",
+    re.IGNORECASE,
+)
+_BEFORE = re.compile(
+    rf"{_TRIGGER}{_FILLER}(?:no\s+later\s+than|by|before|prior\s+to)\s+{_DATE1}",
+    re.IGNORECASE,
+)
+_AT = re.compile(
+    rf"{_TRIGGER}{_FILLER}(?:in|of|:|on|date|by)?\s*{_DATE1}(?P<or>\s+or\s+{_DATE2})?",
+    re.IGNORECASE,
+)
+_YEAR_GRADS = re.compile(r"\b(20\d{2})\s+(?:graduates|grads)\b", re.IGNORECASE)
+_AT_YEAR_RANGE = re.compile(
+    r"(?:graduat\w*|class\s+of)\s+(?:in\s+)?(20\d{2})\s*(?:-|–|/|or|to|and)\s*(20\d{2}|\d{2})\b",
+    re.IGNORECASE,
+)
+_KEYS = ("graduat", "class of", "complet", "conferral", "grads")
+
+
+def _month(m: re.Match[str], n: int, default: int) -> int:
+    name, number = m[f"m{n}"], m[f"mm{n}"]
+    if number:
+        return int(number)
+    if not name:
+        return default
+    key = name.lower().rstrip(".")
+    return _SEASON_MONTH[key] if key in _SEASON_MONTH else month(key)
+
+
+def _fmt(year: str, month_: int) -> str:
+    return f"{int(year):04d}-{month_:02d}"
+
+
+def _window(lo: str | None, hi: str | None) -> Graduation:
+    return Graduation.model_validate({"from": lo, "to": hi})
+
+
+def _one(text: str) -> Graduation | None:
+    if m := _RANGE.search(text):
+        return _window(_fmt(m["y1"], _month(m, 1, 1)), _fmt(m["y2"], _month(m, 2, 12)))
+    if m := _AT_YEAR_RANGE.search(text):
+        return _window(_fmt(m[1], 1), _fmt(str(two_digit_year(m[2])), 12))
+    if m := _AFTER.search(text):
+        return _window(_fmt(m["y1"], _month(m, 1, 1)), None)
+    if m := _BEFORE.search(text):
+        return _window(None, _fmt(m["y1"], _month(m, 1, 12)))
+    if m := _AT.search(text):
+        if m["or"]:
+            return _window(_fmt(m["y1"], _month(m, 1, 1)), _fmt(m["y2"], _month(m, 2, 12)))
+        return _window(_fmt(m["y1"], _month(m, 1, 1)), _fmt(m["y1"], _month(m, 1, 12)))
+    if m := _YEAR_GRADS.search(text):
+        return _window(_fmt(m[1], 1), _fmt(m[1], 12))
+    return None
+
+
+def graduation(text: str) -> Graduation | None:
+    """The graduation window stated in ``text``; None when no year is given."""
+    for chunk in windows(text, _KEYS, 10, 160):
+        found = _one(chunk)
+        if found is not None:
+            return found
+    return None

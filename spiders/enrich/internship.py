@@ -1,0 +1,55 @@
+"""Is this opening an internship? Decided from the title and the source's employment type.
+
+Internship words: intern, internship, co-op, (industrial/summer/year) placement,
+apprentice(ship), working student (Werkstudent), industrial year / year in industry,
+"Summer Analyst" / "Summer Associate", Praktikum, stagiaire, alternance.
+Not internships: "internal", "international", "internet" (whole-word match), and roles that
+look after interns ("Intern Mentor", "University Recruiter, Internships",
+"Internship Program Manager"). The description is not read: "we also hire interns"
+in a full-time posting would make every posting an internship.
+"""
+
+from __future__ import annotations
+
+import re
+
+_INTERN_TITLE = re.compile(
+    r"\b(?:interns?|internships?|co-?op|coop|apprentice(?:ship)?s?|working\s+student|"
+    r"werkstudent(?:in)?|praktikum|praktikant(?:in)?|stagiaire|alternance|alternant|"
+    r"industrial\s+(?:year|placement|trainee)|year\s+in\s+industry|sandwich\s+placement|"
+    r"placement(?:\s+year)?|summer\s+(?:analyst|associate|student)|student\s+researcher)\b",
+    re.IGNORECASE,
+)
+# Roles about interns rather than for them.
+_ABOUT_INTERNS = re.compile(
+    r"\b(?:mentor|recruiter|recruiting|coordinator|program(?:me)?\s+manager|"
+    r"program(?:me)?\s+lead|talent\s+acquisition)\b",
+    re.IGNORECASE,
+)
+# "Placement" as a job family outside internships.
+_PLACEMENT_JOB = re.compile(
+    r"\b(?:ad|media|product|job|student|career|patient)\s+placement|placement\s+"
+    r"(?:officer|specialist|manager|coordinator|director|lead)\b",
+    re.IGNORECASE,
+)
+# French "Stage" leads the title: "Stage - Assistant Marketing", "Stage (6 mois) ...".
+_STAGE_LEAD = re.compile(r"^\s*stage\s*[-–:(|]", re.IGNORECASE)
+_INTERN_TYPE = re.compile(
+    r"^\s*(?:intern(?:ship)?|co-?op|apprentice(?:ship)?|working\s+student|stage|praktikum|"
+    r"trainee(?:ship)?|placement|student)\s*$",
+    re.IGNORECASE,
+)
+
+
+def is_internship(title: str, employment_type: str | None) -> bool:
+    """True when the title or the raw employment type says internship (see module doc)."""
+    if employment_type and _INTERN_TYPE.match(employment_type):
+        return True
+    if _STAGE_LEAD.match(title):
+        return True
+    if not _INTERN_TITLE.search(title):
+        return False
+    if _ABOUT_INTERNS.search(title):
+        return False
+    stripped = _PLACEMENT_JOB.sub(" ", title)
+    return bool(_INTERN_TITLE.search(stripped))

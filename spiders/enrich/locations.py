@@ -1,0 +1,74 @@
+"""Where the job is: from the raw location strings, else from a location line of the text.
+
+Text is read only when the raw location strings name no place we understand (none given,
+or "North America Only", "Multiple Locations"), and only from lines that state
+this job's place ("Location: Singapore", "Office location: ...", "This role is based in
+London", "Based in London or remote (UK)"). Sentences about the company ("offices in
+London, Dublin, Paris", "headquartered in Toronto") are never read.
+A country-only entry is dropped when a more precise entry in the same country exists.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spiders.enrich.places import parse_location
+from spiders.enrich.text import lines_with
+from store.models import Location
+
+_LINE = re.compile(
+    r"^[ \t*•\-]*(?:job\s+|work\s+|office\s+|primary\s+)?locations?\s*(?:\([^)]*\))?\s*[:\-–]"
+    r"\s*(?P<a>[^\n]{2,120})$"
+    r"|^[ \t*•\-]*(?:where|based\s+in)\s*:\s*(?P<b>[^\n]{2,120})$"
+    r"|\b(?:this|the)\s+(?:role|position|internship|job|opportunity|placement)\s+(?:is|will\s+be)"
+    r"\s+(?:located|based)\s+(?:in|at|out\s+of)\s+(?:our\s+)?(?P<c>[^.\n;]{2,80})"
+    r"|\byou\s+will\s+be\s+based\s+(?:in|at|out\s+of)\s+(?:our\s+)?(?P<d>[^.\n;]{2,80})"
+    r"|^[ \t*•\-]*based\s+in\s+(?P<e>[^.\n;]{2,80})"
+    r"|\bbased\s+in\s+our\s+(?P<f>[A-Z][\w'’ -]{1,40}?)\s+(?:office|studio|hub)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+_OFFICE_WORDS = re.compile(r"\b(?:office|offices|hq|headquarters|campus|studio|our)\b\s*",
+                           re.IGNORECASE)
+_SENTENCE_END = re.compile(r"\.\s+[A-Z]|\.$")
+
+
+def _dedupe(found: list[Location]) -> list[Location]:
+    precise = {loc.country for loc in found if loc.city or loc.region}
+    out: list[Location] = []
+    for loc in found:
+        if not (loc.city or loc.region) and loc.country in precise:
+            continue
+        if loc not in out:
+            out.append(loc)
+    return out
+
+
+def _parse_phrase(phrase: str) -> list[Location]:
+    end = _SENTENCE_END.search(phrase)
+    if end:
+        phrase = phrase[: end.start()]
+    phrase = _OFFICE_WORDS.sub(" ", phrase).strip(" .")
+    found = parse_location(phrase)
+    if not found and "," in phrase:
+        for piece in phrase.split(","):
+            found.extend(parse_location(piece))
+    return found
+
+
+def locations_from_raw(raw_locations: list[str]) -> list[Location]:
+    """Every place the raw location strings name, in order, without duplicates."""
+    found: list[Location] = []
+    for raw in raw_locations:
+        found.extend(_parse_phrase(raw))
+    return _dedupe(found)
+
+
+def locations_from_text(text: str) -> list[Location]:
+    """Places from the first location line of ``text`` (see module doc); [] when none."""
+    for line in lines_with(text, ("location", "based", "where")):
+        for m in _LINE.finditer(line):
+            phrase = next(g for g in m.groups() if g)
+            found = _parse_phrase(phrase)
+            if found:
+                return _dedupe(found)
+    return []

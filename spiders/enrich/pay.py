@@ -1,0 +1,189 @@
+"""Pay stated in the description -> ``Pay(min, max, currency, per, source="text")``.
+
+A money amount counts as pay only with a period ("$50-$50 hourly", "$7,000/month",
+"£25 per hour", "SGD 3,000 monthly", "€1.200 pro Monat") or in a salary sentence with a
+yearly-sized amount ("The base salary range is $60,000 - $97,000" -> year). Amounts next
+to bonus, relocation, housing, equipment, assets, revenue, funding, or followed by
+"million"/"billion", are not pay. "Competitive" has no amount and stays unknown.
+
+Amounts and currency strings come from price-parser; the currency string becomes ISO
+4217 through pycountry (three-letter codes) or the symbol table below. A bare "$" is the
+local dollar when every location of the posting is in Canada, Australia, New Zealand,
+Singapore or Hong Kong, else USD; "¥" is JPY or CNY only with a JP or CN location.
+Several amounts with the same currency and period (a range per city) merge into one range
+from the lowest to the highest.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from price_parser import Price
+
+from spiders.enrich.text import windows
+from store.models import Pay
+
+_SYMBOLS: dict[str, str] = {
+    "£": "GBP", "€": "EUR", "₹": "INR", "rs": "INR", "rs.": "INR", "s$": "SGD", "sg$": "SGD",
+    "a$": "AUD", "au$": "AUD", "c$": "CAD", "ca$": "CAD", "cad$": "CAD", "hk$": "HKD",
+    "nz$": "NZD", "us$": "USD", "usd$": "USD", "r$": "BRL", "rmb": "CNY", "chf": "CHF",
+    "rm": "MYR",
+}
+_LOCAL_DOLLAR = {"CA": "CAD", "AU": "AUD", "NZ": "NZD", "SG": "SGD", "HK": "HKD"}
+_YEN = {"JP": "JPY", "CN": "CNY"}
+
+_CUR = r"(?:[A-Z]{1,3}\$|[$£€₹¥]|\b[A-Z]{3}\b|\bRs\.?|\bRMB\b|\bRM\b)"
+# Indian grouping first ("1,00,000"), then thousands groups, then plain numbers.
+_NUM = (r"\d{1,2}(?:,\d{2})+,\d{3}(?!\d)|\d{1,3}(?:[,.\u202f ]\d{3})+(?:[.,]\d{1,2})?(?!\d)|"
+        r"\d+(?:\.\d{1,2})?")
+_AMOUNT = rf"(?:{_NUM})(?:\s?[kK]\b)?"
+_MONEY = rf"(?:{_CUR}\s?{_AMOUNT}|{_AMOUNT}\s?(?:{_CUR}))"
+_RANGE = re.compile(
+    rf"(?:(?P<bare>{_NUM})\s*(?:-{{1,2}}|–|—|to|and)\s*)?"
+    rf"(?P<a>{_MONEY})(?:\s*(?:-{{1,2}}|–|—|to|and)\s*(?P<b>{_MONEY}|{_AMOUNT}))?"
+)
+_PER_AFTER = re.compile(
+    r"^\W{0,3}\s*(?:[A-Z]{3}\s+)?(?:(?:gross|net|brutto|before\s+tax)\s*)?"
+    r"(?:(?:/|per|an|a|each|every|pro|par|al)\s*|\s+)"
+    r"(?P<u>hour|hr|h|day|week|wk|month|mo|mth|year|yr|annum|stunde|tag|woche|monat|jahr|"
+    r"jour|semaine|mois|an|mes|mese|settimana)\b"
+    r"|^\W{0,3}\s*(?P<adv>hourly|daily|weekly|monthly|annually|yearly|p\.?a\.?|p\.?h\.?|"
+    r"monatlich|stündlich|jährlich|brutto\s*/\s*monat|gross\s+per\s+month)(?!\w)",
+    re.IGNORECASE,
+)
+_PER_BEFORE = re.compile(
+    r"(?P<adv>hourly|daily|weekly|monthly|annual|yearly)\s+(?:\w+\s+){0,3}?(?:rate|pay|wage|"
+    r"salary|stipend|compensation|allowance|remuneration)\b[^.\n$£€₹]{0,45}$"
+    r"|(?:per|an|a)\s+(?P<u>hour|day|week|month|year)\b[^.\n]{0,15}$",
+    re.IGNORECASE,
+)
+_SALARY_BEFORE = re.compile(
+    r"\b(?:salary|base\s+pay|base\s+compensation|pay\s+range|compensation\s+range|"
+    r"annual\s+base|ote|on-target\s+earnings|ctc|base\s+range|market\s+range|"
+    r"range\s+for\s+this\s+(?:role|position)|compensation\s*:|pay\s*:)[^\n]{0,100}$",
+    re.IGNORECASE,
+)
+_NOT_PAY_BEFORE = re.compile(
+    r"\b(?:bonus|relocation|housing|equipment|home\s+office|assets?|revenue|turnover|funding|"
+    r"raised|valuation|reimburse\w*|learning\s+budget|budget|worth|gift|prize|"
+    r"scholarship|award|fee|fees|cost)\b[^.\n]{0,30}$",
+    re.IGNORECASE,
+)
+_NOT_PAY_AFTER = re.compile(r"^\s*(?:million|billion|bn\b|m\b|mn\b|in\s+(?:assets|revenue|"
+                            r"funding|annual\s+revenue))", re.IGNORECASE)
+_UNIT = {
+    "hour": "hour", "hr": "hour", "h": "hour", "hourly": "hour", "stunde": "hour",
+    "stündlich": "hour", "ph": "hour", "day": "day", "daily": "day", "tag": "day",
+    "jour": "day", "week": "week", "wk": "week", "weekly": "week", "woche": "week",
+    "semaine": "week", "month": "month", "mo": "month", "mth": "month", "monthly": "month",
+    "monat": "month", "monatlich": "month", "mois": "month", "year": "year", "yr": "year",
+    "annum": "year", "annually": "year", "yearly": "year", "annual": "year", "pa": "year",
+    "jahr": "year", "jährlich": "year", "an": "year", "mes": "month", "mese": "month",
+    "settimana": "week",
+}
+# Where money may be written: symbols and the usual ISO codes (lower case, for windows()),
+# and the case-sensitive Indian and Malaysian abbreviations.
+_KEYS = ("$", "£", "€", "₹", "¥", "usd", "eur", "gbp", "sgd", "inr", "cad", "aud", "chf", "sek",
+         "nok", "dkk", "pln", "hkd", "jpy", "cny", "rmb", "myr", "nzd", "brl", "aed", "zar")
+_CASED_KEYS = ("Rs", "RM ")
+
+
+def _unit(token: str) -> str | None:
+    key = re.sub(r"[.\s]", "", token.lower())
+    if key.startswith("brutto") or key.startswith("grosspermonth"):
+        return "month"
+    return _UNIT.get(key)
+
+
+def _amount(text: str) -> tuple[Decimal | None, str | None]:
+    price = Price.fromstring(text)
+    if price.amount is None:
+        return None, price.currency
+    value = price.amount
+    if re.search(r"\d\s?[kK]\b", text):
+        value *= 1000
+    return value, price.currency
+
+
+def _iso(symbol: str | None, countries: set[str]) -> str | None:
+    if not symbol:
+        return None
+    key = symbol.strip().lower()
+    if key in _SYMBOLS:
+        return _SYMBOLS[key]
+    if key == "$":
+        local = {_LOCAL_DOLLAR.get(c, "USD") for c in countries}
+        return local.pop() if len(local) == 1 else "USD"
+    if key == "¥":
+        yen = {_YEN.get(c) for c in countries}
+        return yen.pop() if len(yen) == 1 else None
+    if len(key) == 3 and key.isalpha():
+        import pycountry
+
+        return key.upper() if pycountry.currencies.get(alpha_3=key.upper()) else None
+    return None
+
+
+def _period(text: str, start: int, end: int, low_amount: Decimal) -> str | None:
+    """The pay period of the amount at text[start:end]: after it, before it, or salary."""
+    after = _PER_AFTER.search(text[end : end + 30])
+    if after:
+        return _unit(after["u"] or after["adv"])
+    before = text[max(0, start - 140) : start]
+    if m := _PER_BEFORE.search(before):
+        return _unit(m["u"] or m["adv"])
+    if low_amount >= 10_000 and _SALARY_BEFORE.search(before):
+        return "year"
+    return None
+
+
+def pay_from_text(text: str, countries: set[str]) -> Pay | None:
+    """The pay stated in ``text`` (see module doc); None when no amount has a period."""
+    found: list[tuple[Decimal, Decimal, str, str]] = []
+    for window in windows(text, _KEYS, 140, 60) + windows(text, _CASED_KEYS, 140, 60, low=text):
+        found.extend(_amounts(window, countries))
+    if not found:
+        return None
+    _, _, currency, per = found[0]
+    same = [f for f in found if f[2] == currency and f[3] == per]
+    low = min(f[0] for f in same)
+    high = max(f[1] for f in same)
+    return Pay(min=float(low), max=float(high), currency=currency, per=per, source="text")
+
+
+def _amounts(text: str, countries: set[str]) -> list[tuple[Decimal, Decimal, str, str]]:
+    """(low, high, currency, period) of every pay amount in ``text``."""
+    found: list[tuple[Decimal, Decimal, str, str]] = []
+    for m in _RANGE.finditer(text):
+        before = text[max(0, m.start() - 50) : m.start()]
+        if _NOT_PAY_BEFORE.search(before) or _NOT_PAY_AFTER.match(text[m.end() : m.end() + 15]):
+            continue
+        low, symbol = _amount(m["a"])
+        if low is None or low <= 0:
+            continue
+        currency = _iso(symbol, countries)
+        if currency is None:
+            continue
+        high = low
+        if m["bare"]:
+            bare, _ = _amount(m["bare"])
+            if bare is None or m["b"]:
+                continue
+            low, high = bare, low
+        elif m["b"]:
+            second, symbol_b = _amount(m["b"])
+            if second is None:
+                continue
+            if not re.search(r"[kK]\b", m["b"]) and re.search(r"\d\s?[kK]\b", m["a"]):
+                second = second if second >= 1000 else second * 1000
+            if symbol_b and _iso(symbol_b, countries) != currency:
+                continue
+            high = second
+        if high < low:
+            continue
+        per = _period(text, m.start(), m.end(), low)
+        if per is None:
+            continue
+        found.append((low, high, currency, per))
+    return found

@@ -1,0 +1,133 @@
+"""Work mode: ``remote``, ``hybrid``, ``onsite`` or unknown.
+
+Order: the API flag (set by the spider, never overwritten), then the raw location strings,
+then the description.
+
+- Raw locations: any string offering remote work ("Remote (Canada)", "Remote - US",
+  "Anywhere in the World", "San Francisco or Remote") makes the job remote, unless another
+  string says hybrid or on-site; "Hybrid - London" -> hybrid; "On-site" -> onsite.
+  A raw "remote" that the description contradicts (a hybrid or in-office policy and no
+  remote phrase) is dropped: the sources disagree, so the mode is unknown.
+- Text: hybrid phrases win ("hybrid", "3 days a week in the office"); then remote
+  phrases ("fully remote", "this is a remote role", "work from anywhere", "or remote
+  (UK)": an opening that may be done remotely is remote for a student filtering on it);
+  then on-site phrases ("on-site", "in person", "in the office five days a week").
+  "Remote-friendly culture", "remote-first company", "remote teams", "hybrid cloud" are
+  not a mode.
+- "Onsite/Hybrid (to be confirmed)" and "hybrid or on-site" are unknown (None): it may be
+  either, and a student filtering for hybrid or for onsite would be misled by either guess.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spiders.enrich.text import windows
+
+_UNDECIDED = re.compile(
+    r"on-?site\s*/\s*hybrid|hybrid\s*/\s*on-?site|hybrid\s+or\s+on-?site|on-?site\s+or\s+hybrid|"
+    r"\(\s*to\s+be\s+confirmed\s*\)|work(?:ing)?\s+mode\s*:\s*tbc\b",
+    re.IGNORECASE,
+)
+_RAW_REMOTE = re.compile(r"\b(?:remote|anywhere|worldwide|work\s+from\s+home|wfh)\b", re.I)
+_RAW_HYBRID = re.compile(r"\bhybrid\b", re.I)
+_RAW_ONSITE = re.compile(r"\b(?:on-?site|in[- ]office|office[- ]based)\b", re.I)
+
+_N = r"(?:[1-4]|one|two|three|four)"
+_TEXT_HYBRID = re.compile(
+    r"\bhybrid\b(?!\s+(?:cloud|vehicles?|cars?|apps?|electric|powertrain|integration|"
+    r"approach|search|quantum|networks?|solutions?|infrastructure|engine|model\s+of))|"
+    r"\bh[íi]brid[oa]\b|"
+    rf"\b{_N}\s*(?:\+\s*)?(?:days?|x)\s+(?:(?:a|per|each)\s+week\s+)?(?:in|at|from)\s+"
+    r"(?:the\s+|our\s+)?(?:[A-Z][\w ]{0,20}\s)?(?:office|studio|hub)|"
+    rf"\b{_N}\s+(?:office\s+)?days?\s+(?:a|per|each)?\s*week\s+(?:on-?site|in[- ]office|in\s+person)|"
+    rf"\b{_N}\s+(?:days?\s+)?(?:on-?site|in[- ]office|in\s+person)|"
+    rf"\bin(?:[- ]|\s+the\s+|\s+our\s+)office\s+{_N}\s*(?:days?|x)\b|"
+    rf"\b{_N}\s+office\s+days\b|"
+    r"\bin\s+(?:one\s+of\s+)?our\s+offices?\s+at\s+least\s+\d+\s*%",
+    re.IGNORECASE,
+)
+_TEXT_REMOTE = re.compile(
+    r"\b(?:fully|100%|completely|entirely|100\s*percent|all)[- ]remote\b|"
+    r"\b(?:this|the)\s+(?:role|position|internship|job|opportunity|co-?op)\s+(?:is|can\s+be)\s+"
+    r"(?:fully\s+)?remote\b|\b(?:a|fully)\s+remote\s+(?:role|position|internship|job|"
+    r"opportunity|co-?op)\b|\bremote\s+internship\b|"
+    r"\bwork\s+from\s+anywhere\b|\bwork\s+remotely\s+from\b|\binterns\s+work\s+remotely\b|"
+    r"\bcan\s+be\s+(?:done|performed|based)\s+remotely\b|\bremote[- ]eligible\b|"
+    r"\b(?:location|work\s+mode|workplace(?:\s+type)?|work\s+arrangement)\s*:\s*remote\b|"
+    r"\bremote\s*[-–(]\s*(?:us|uk|usa|eu|europe|canada|india|anywhere)\b|"
+    r"\bor\s+remote\b|\bremote\s+in\s+the\s+(?:us|uk|united)|\bopen\s+to\s+remote\s+candidates\b",
+    re.IGNORECASE,
+)
+_NOT_REMOTE = re.compile(
+    r"\b(?:not|n['’]t)\s+(?:a\s+)?(?:fully\s+)?remote\b|\bno\s+remote\b|"
+    r"\bremote\s+(?:work\s+)?(?:is\s+)?not\s+(?:possible|available|an\s+option)\b",
+    re.IGNORECASE,
+)
+_TEXT_ONSITE = re.compile(
+    r"\b(?:role|position|internship|job)\s+is\s+(?:fully\s+|100%\s+)?"
+    r"(?:on-?site|in[- ]person|office-based|in\s+office)\b|\bfully\s+on-?site\b|"
+    r"\b(?:on-?site|in[- ]person|in-office)\s+(?:role|position|internship|job|program)\b|"
+    r"\b(?:five|5)\s+days\s*(?:a|per|/)\s*week\b|\bin[- ]office\s+(?:five|5)\s+days\b|"
+    r"\b(?:location|work\s+mode|workplace(?:\s+type)?|work\s+arrangement)\s*:\s*"
+    r"(?:on-?site|in[- ]office|office[- ]based)\b|\bworks?\s+on\s+site\b|"
+    r"\b(?:work|working|be)\s+on-?site\b|\bwork\s+from\s+(?:the\s+)?office\s+role\b|"
+    r"\brequires?\s+in[- ]person\s+work\b|\bin[- ]person\s+(?:at|in)\s+(?:our|the)\b|"
+    r"\brequired\s+to\s+(?:work|be)\s+(?:on-?site|in\s+(?:the|our)\s+office)\b",
+    re.IGNORECASE,
+)
+_KEYS = ("remote", "hybrid", "híbrid", "on-site", "onsite", "on site", "in-person",
+         "in person", "office", "anywhere", "days/week", "days a week", "days per week")
+
+
+def remote_from_raw(raw_locations: list[str]) -> str | None:
+    """The mode the raw location strings give (see module doc); None when they say none."""
+    modes: set[str] = set()
+    for raw in raw_locations:
+        if _UNDECIDED.search(raw):
+            return None
+        if _RAW_HYBRID.search(raw):
+            modes.add("hybrid")
+        elif _RAW_REMOTE.search(raw):
+            modes.add("remote")
+        elif _RAW_ONSITE.search(raw):
+            modes.add("onsite")
+    if len(modes) == 1:
+        return modes.pop()
+    return None
+
+
+def _scan(near: list[str]) -> tuple[bool, bool, bool, bool, bool]:
+    def has(pattern: re.Pattern[str]) -> bool:
+        return any(pattern.search(w) for w in near)
+
+    return (has(_UNDECIDED), has(_TEXT_HYBRID), has(_NOT_REMOTE), has(_TEXT_REMOTE),
+            has(_TEXT_ONSITE))
+
+
+def remote_from_text(text: str) -> str | None:
+    """The mode the description states (hybrid, then remote, then on-site); else None."""
+    near = windows(text, _KEYS, 80, 80)
+    if not near:
+        return None
+    undecided, hybrid, not_remote, remote, onsite = _scan(near)
+    if undecided:
+        return None
+    if hybrid:
+        return "hybrid"
+    if not_remote:
+        return "onsite" if onsite else None
+    if remote:
+        return "remote"
+    if onsite:
+        return "onsite"
+    return None
+
+
+def remote_mode(raw_locations: list[str], text: str) -> str | None:
+    """Raw locations first, then text; a raw "remote" the text contradicts gives None."""
+    from_raw = remote_from_raw(raw_locations)
+    from_text = remote_from_text(text)
+    if from_raw == "remote" and from_text in ("hybrid", "onsite"):
+        return None
+    return from_raw or from_text

@@ -1,0 +1,131 @@
+"""Seasons ("Summer 2027") an internship runs in.
+
+A season counts when a year is next to it ("Summer 2027", "Fall '26", "2027 Summer",
+"Spring/Summer 2027"), when a short month range with a year gives it ("May - Aug 2027",
+"June to August 2027" = Summer; "September - December 2027" = Fall; "January - April
+2027" = Winter), or when it qualifies the opening ("12-week summer internship", "Summer
+Analyst programme", "winter interns"): "summer Fridays" is a perk, not a season.
+Seasons with a year are collected from the title and the description together; a season
+without a year is read only when no season with a year is stated anywhere.
+
+Unstated year: the next such season that has not started by the posting date (else
+``now``): seasons start in January (Winter), March (Spring), June (Summer) and September
+(Fall). A summer internship posted in March 2027 is Summer 2027; one posted in August
+2026 is Summer 2027 too, because recruiting for Summer 2026 is over. "Autumn" is written
+"Fall"; "Winter 2027" is the January-March term of 2027.
+
+A season next to a graduation phrase ("graduating in Spring 2027") or after "start in the"
+("placements start in the summer of 2027": a year-long placement) is not the
+internship's season.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from spiders.enrich.text import MONTH_RE, month, two_digit_year, windows
+
+_SEASON = r"(?:summer|fall|autumn|winter|spring)"
+_YEAR = r"(?:20\d{2}|['’]\d{2})"
+_SEASON_YEAR = re.compile(
+    rf"\b({_SEASON}(?:\s*(?:/|&|and|-|–|or|\+)\s*{_SEASON})*)\s*(?:term\s+|semester\s+|of\s+)?"
+    rf"({_YEAR})\b(?!\s*(?:-|–)\s*\d)",
+    re.IGNORECASE,
+)
+_YEAR_SEASON = re.compile(
+    rf"\b(20\d{{2}})\s+({_SEASON}(?:\s*(?:/|&|and|or)\s*{_SEASON})*)\b", re.IGNORECASE
+)
+_SEASON_ROLE = re.compile(
+    rf"\b({_SEASON}(?:\s*(?:/|&|and|or)\s*{_SEASON})*)\s+(?:\d+[- ]weeks?\s+)?"
+    r"(?:[A-Za-z]+\s+){0,2}?"
+    r"(?:intern(?:ship)?s?|co-?ops?|placements?|analysts?|associates?|program(?:me)?|"
+    r"term|semester|cohort|students?)\b",
+    re.IGNORECASE,
+)
+_MONTH_RANGE = re.compile(
+    rf"\b({MONTH_RE})\s*(?:\d{{1,2}}\s*)?(?:-|–|to|through|until)\s*({MONTH_RE})\s*"
+    r"(?:\d{1,2},?\s*)?(20\d{2})\b",
+    re.IGNORECASE,
+)
+_NAME = {"summer": "Summer", "fall": "Fall", "autumn": "Fall", "winter": "Winter",
+         "spring": "Spring"}
+_START_MONTH = {"Winter": 1, "Spring": 3, "Summer": 6, "Fall": 9}
+_SPLIT = re.compile(r"\s*(?:/|&|\band\b|-|–|\bor\b|\+)\s*", re.IGNORECASE)
+# A season right after these words is a graduation date or a start date, not a term.
+_NOT_A_TERM_BEFORE = re.compile(
+    r"(?:(?:graduat\w*|class\s+of|degree|complet\w*)\W+(?:\w+\W+){0,3}|"
+    r"start\w*\s+in\s+the\s+)$",
+    re.IGNORECASE,
+)
+_KEYS = ("summer", "fall", "autumn", "winter", "spring")
+_YEAR_KEYS = ("202", "203")  # a month range counts only with its year
+
+
+def _season_of_months(first: int, last: int) -> str | None:
+    """The season a short span of months is (inclusive, same year); None when not one."""
+    if not 0 <= last - first <= 3:
+        return None
+    if 5 <= first <= 8 and 7 <= last <= 9:
+        return "Summer"
+    if first >= 9:
+        return "Fall"
+    if first == 1 and last <= 4:
+        return "Winter"
+    return None
+
+
+def _names(group: str) -> list[str]:
+    return [_NAME[w.lower()] for w in _SPLIT.split(group) if w.lower() in _NAME]
+
+
+def _add(found: list[str], value: str) -> None:
+    if value not in found:
+        found.append(value)
+
+
+def _not_a_term(text: str, start: int) -> bool:
+    return bool(_NOT_A_TERM_BEFORE.search(text[max(0, start - 50) : start]))
+
+
+def _with_year(chunks: list[str], found: list[str]) -> None:
+    for text in chunks:
+        for m in _SEASON_YEAR.finditer(text):
+            if _not_a_term(text, m.start()):
+                continue
+            for name in _names(m.group(1)):
+                _add(found, f"{name} {two_digit_year(m.group(2))}")
+        for m in _YEAR_SEASON.finditer(text):
+            if _not_a_term(text, m.start()):
+                continue
+            for name in _names(m.group(2)):
+                _add(found, f"{name} {m.group(1)}")
+
+
+def _from_months(chunks: list[str], found: list[str]) -> None:
+    for text in chunks:
+        for m in _MONTH_RANGE.finditer(text):
+            if _not_a_term(text, m.start()):
+                continue
+            name = _season_of_months(month(m.group(1)), month(m.group(2)))
+            if name:
+                _add(found, f"{name} {m.group(3)}")
+
+
+def seasons(title: str, description: str, reference: datetime) -> list[str]:
+    """Seasons of the opening (see module doc); [] when none is stated."""
+    chunks = [title, *windows(description, _KEYS, 60, 40)]
+    found: list[str] = []
+    _with_year(chunks, found)
+    if not found:
+        _from_months([title, *windows(description, _YEAR_KEYS, 40, 6)], found)
+    if found:
+        return found
+    for text in chunks:
+        for m in _SEASON_ROLE.finditer(text):
+            if _not_a_term(text, m.start()):
+                continue
+            for name in _names(m.group(1)):
+                later = reference.month >= _START_MONTH[name]
+                _add(found, f"{name} {reference.year + (1 if later else 0)}")
+    return found

@@ -1,0 +1,130 @@
+"""Run one real Scrapy crawl of one source against a local server and return what the spider
+yielded (before enrichment and storage), its failures and whether it read the board in full.
+
+Scrapy's reactor cannot restart within a process, so each crawl runs in a child process
+(`python -m tests.crawlkit`), which is also how cron runs it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class CrawlResult:
+    items: list[dict[str, Any]]
+    failures: list[str]
+    complete: bool
+    gone_ids: list[str] = field(default_factory=list)
+    log: str = ""
+
+
+def run_spider(source: dict[str, Any], settings: dict[str, Any] | None = None, timeout: float = 60) -> CrawlResult:
+    """Crawl `source` (a sources.yaml entry as a dict) in a child process."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "out.json"
+        args = json.dumps({"source": source, "settings": settings or {}, "out": str(out)})
+        proc = subprocess.run(
+            [sys.executable, "-m", "tests.crawlkit", args],
+            cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        if not out.exists():
+            raise RuntimeError(f"crawl child failed (exit {proc.returncode}):\n{proc.stderr[-3000:]}")
+        data = json.loads(out.read_text())
+    return CrawlResult(data["items"], data["failures"], data["complete"], data["gone_ids"], proc.stderr)
+
+
+class CollectPipeline:
+    """Keeps every item the spider yields, as the JSON of the Posting model."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.items: list[dict[str, Any]] = []
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> CollectPipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any, spider: Any = None) -> Any:
+        self.items.append(item.export())
+        return item
+
+    def close_spider(self, spider: Any = None) -> None:
+        spider = spider or self.crawler.spider
+        Path(self.crawler.settings["CRAWLKIT_OUT"]).write_text(json.dumps({
+            "items": self.items, "failures": spider.failures, "complete": spider.complete,
+            "gone_ids": spider.gone_ids,
+        }))
+
+
+def _child(raw: str) -> None:
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.reactor import install_reactor
+
+    from config.loader import _parse_source
+    from config.models import Settings
+    from spiders.runner import spider_types, type_specs
+    from spiders.settings import scrapy_settings
+
+    args = json.loads(raw)
+    source = _parse_source(args["source"], "test source", type_specs())
+    config = scrapy_settings(Settings(), db_path=":memory:", run_id="test", verbose=False)
+    config.update({
+        "ITEM_PIPELINES": {"tests.crawlkit.CollectPipeline": 100},
+        "CRAWLKIT_OUT": args["out"],
+        "AUTOTHROTTLE_ENABLED": False,
+        "RETRY_TIMES": 1,
+        "DOWNLOAD_TIMEOUT": 10,
+    })
+    config.update(args["settings"])
+    install_reactor(config["TWISTED_REACTOR"])
+    process = CrawlerProcess(config)
+    process.crawl(spider_types()[source.type], source=source)
+    process.start()
+
+
+if __name__ == "__main__":
+    _child(sys.argv[1])
+
+
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def fixture_server(type_name: str) -> tuple[Any, dict[str, Any]]:
+    """A started BoardServer serving `tests/fixtures/<type>/routes.json`, and the source to crawl.
+
+    In served files, `{{BASE}}` becomes the server's `http://127.0.0.1:PORT`. Stop the server
+    with `.stop()` (or use it as a context manager).
+    """
+    from demo.servers import BoardServer, Reply
+
+    folder = FIXTURES / type_name
+    spec = json.loads((folder / "routes.json").read_text())
+    server = BoardServer()
+    for path, route in spec["routes"].items():
+        body = (folder / route["file"]).read_bytes() if "file" in route else route.get("body", "").encode()
+        server.routes[path] = Reply(
+            body.replace(b"{{BASE}}", server.base.encode()),
+            status=route.get("status", 200),
+            content_type=route.get("content_type", "application/json"),
+            headers=route.get("headers", {}),
+        )
+    server.start()
+    source = dict(spec["source"], url=server.url(spec["start"]))
+    return server, source
+
+
+def normalised(items: list[dict[str, Any]], base: str) -> list[dict[str, Any]]:
+    """Items sorted by id with the server's address put back as {{BASE}}, for comparing."""
+    text = json.dumps(sorted(items, key=lambda i: i["id"]), ensure_ascii=False)
+    return json.loads(text.replace(base, "{{BASE}}"))
