@@ -33,12 +33,24 @@ class Usage(Exception):
 
 def _global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
     default = None if top else argparse.SUPPRESS
-    parser.add_argument("--config", metavar="DIR", default=default,
-                        help="config folder (default ./config or $INTERNWATCH_CONFIG)")
-    parser.add_argument("--db", metavar="PATH", default=default,
-                        help="database file (default ./internwatch.db or $INTERNWATCH_DB)")
-    parser.add_argument("-v", "--verbose", action="store_true", default=False if top else argparse.SUPPRESS)
-    parser.add_argument("-q", "--quiet", action="store_true", default=False if top else argparse.SUPPRESS)
+    parser.add_argument(
+        "--config",
+        metavar="DIR",
+        default=default,
+        help="config folder (default ./config or $INTERNWATCH_CONFIG)",
+    )
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        default=default,
+        help="database file (default ./internwatch.db or $INTERNWATCH_DB)",
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", default=False if top else argparse.SUPPRESS
+    )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", default=False if top else argparse.SUPPRESS
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,10 +69,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("run", "crawl every enabled source, store, then send due alerts (the cron job)")
     p.add_argument("--source", action="append", default=[], metavar="NAME")
     p = add("crawl", "crawl only")
-    p.add_argument("--source", action="append", default=[], metavar="NAME",
-                   help="crawl only this source (repeatable; may name a disabled source)")
+    p.add_argument(
+        "--source",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="crawl only this source (repeatable; may name a disabled source)",
+    )
     p = add("alerts", "match and send due alerts only")
-    p.add_argument("--dry-run", action="store_true", help="print what would be sent; change nothing")
+    p.add_argument(
+        "--dry-run", action="store_true", help="print what would be sent; change nothing"
+    )
     add("demo", "offline demo: local boards, a crawl, two subscriptions, local deliveries")
     p = add("search", "full-text search over stored postings")
     p.add_argument("query")
@@ -78,14 +97,23 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("sources", "list sources with their health, or check the config")
     p.add_argument("action", nargs="?", choices=["list", "check"], default="list")
     p = add("subscriptions", "manage saved filters kept in the database")
-    p.add_argument("action", nargs="?", default="list",
-                   choices=["list", "add", "remove", "pause", "resume", "import"])
+    p.add_argument(
+        "action",
+        nargs="?",
+        default="list",
+        choices=["list", "add", "remove", "pause", "resume", "import"],
+    )
     p.add_argument("target", nargs="?", help="NAME (remove/pause/resume) or FILE (import)")
     p.add_argument("--name")
     p.add_argument("--notify", action="append", default=[], metavar="URL")
     p.add_argument("--frequency", choices=["instant", "daily", "weekly"], default="instant")
-    p.add_argument("--filter", dest="filter_json", metavar="JSON", default="{}",
-                   help='the filter as JSON, e.g. \'{"keywords": ["data"]}\'')
+    p.add_argument(
+        "--filter",
+        dest="filter_json",
+        metavar="JSON",
+        default="{}",
+        help='the filter as JSON, e.g. \'{"keywords": ["data"]}\'',
+    )
     return parser
 
 
@@ -201,7 +229,9 @@ def cmd_alerts(ctx: Context, dry_run: bool) -> int:
             ctx.say("dry run: nothing to send")
         for batch in batches:
             digest = build_digest(batch, ctx.settings)
-            ctx.say(f"dry run: {batch.subscription.name} -> {batch.label}: {len(batch.postings)} postings")
+            ctx.say(
+                f"dry run: {batch.subscription.name} -> {batch.label}: {len(batch.postings)} postings"
+            )
             for line in digest.text().splitlines():
                 ctx.say("    " + line)
         return OK
@@ -254,8 +284,13 @@ def cmd_search(ctx: Context, args: argparse.Namespace) -> int:
     from store.search import search
 
     hits = search(
-        ctx.db(), args.query, limit=args.limit, include_all=args.all,
-        companies=args.company, locations=args.location, categories=args.category,
+        ctx.db(),
+        args.query,
+        limit=args.limit,
+        include_all=args.all,
+        companies=args.company,
+        locations=args.location,
+        categories=args.category,
         internships_only=args.internships_only,
     )
     if args.json:
@@ -283,7 +318,7 @@ def cmd_sources(ctx: Context, action: str) -> int:
         row = health.get(source.name)
         state = "never crawled"
         if row:
-            state = ("healthy" if row["healthy"] else f"UNHEALTHY ({row['health_reason']})")
+            state = "healthy" if row["healthy"] else f"UNHEALTHY ({row['health_reason']})"
             state += f", last run {row['last_run_at']}: {row['last_status']}, {row['last_count']} postings"
         enabled = "enabled " if source.enabled else "disabled"
         ctx.say(f"{source.name:28} {source.type:15} {enabled} {state}")
@@ -292,8 +327,10 @@ def cmd_sources(ctx: Context, action: str) -> int:
                 "SELECT * FROM crawl_runs WHERE source = ? ORDER BY id DESC LIMIT 5", [source.name]
             ):
                 err = f" {run['error']}" if run["error"] else ""
-                ctx.say(f"    {run['started_at']} {run['status']:6} {run['count']:5} postings"
-                        f" {run['duration_s']:.1f}s{err}")
+                ctx.say(
+                    f"    {run['started_at']} {run['status']:6} {run['count']:5} postings"
+                    f" {run['duration_s']:.1f}s{err}"
+                )
     return OK
 
 
@@ -376,8 +413,10 @@ def cmd_demo(ctx: Context) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(list(argv) if argv is not None else None)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     level = logging.DEBUG if args.verbose else logging.WARNING
     for handler in logging.getLogger().handlers:
         handler.setLevel(level)  # Scrapy lowers the root logger's level; the handler decides

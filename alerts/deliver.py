@@ -84,7 +84,11 @@ def render_for(url: str, digest: Digest) -> tuple[str, str, str]:
     if scheme in HTML_SCHEMES:
         return digest.title, digest.html(), apprise.NotifyFormat.HTML
     if scheme in JSON_SCHEMES:
-        return digest.title, json.dumps(digest.structured(), ensure_ascii=False), apprise.NotifyFormat.TEXT
+        return (
+            digest.title,
+            json.dumps(digest.structured(), ensure_ascii=False),
+            apprise.NotifyFormat.TEXT,
+        )
     if scheme in MARKDOWN_SCHEMES:
         return digest.title, digest.markdown(), apprise.NotifyFormat.MARKDOWN
     return digest.title, digest.text(), apprise.NotifyFormat.TEXT
@@ -136,12 +140,20 @@ def deliver(
                 ok, error = False, REDACTOR.redact(f"{type(exc).__name__}: {exc}")
             if ok:
                 mark_sent(db, batch, now)
-                outcomes.append(SendOutcome(batch.subscription.name, batch.label, True, len(batch.postings)))
+                outcomes.append(
+                    SendOutcome(batch.subscription.name, batch.label, True, len(batch.postings))
+                )
             else:
                 given_up = mark_failed(db, batch, error or "unknown error", now)
                 outcomes.append(
-                    SendOutcome(batch.subscription.name, batch.label, False, len(batch.postings),
-                                error, given_up)
+                    SendOutcome(
+                        batch.subscription.name,
+                        batch.label,
+                        False,
+                        len(batch.postings),
+                        error,
+                        given_up,
+                    )
                 )
     outcomes.sort(key=lambda o: (o.subscription, o.channel))
     return outcomes

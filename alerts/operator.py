@@ -30,7 +30,9 @@ def alert_unhealthy_sources(
     rows = unalerted_unhealthy(db)
     if not rows:
         return []
-    lines = [f"source {r['name']} is unhealthy: {r['health_reason'] or r['last_status']}" for r in rows]
+    lines = [
+        f"source {r['name']} is unhealthy: {r['health_reason'] or r['last_status']}" for r in rows
+    ]
     failures = notify_operator(settings, f"internwatch: {len(rows)} source(s) unhealthy", lines)
     if not failures:
         mark_alerted(db, [str(r["name"]) for r in rows], now)

@@ -125,9 +125,7 @@ def add_subscription(db: sqlite_utils.Database, sub: SubscriptionConfig, now: da
 def remove_subscription(db: sqlite_utils.Database, name: str) -> bool:
     with db.conn:
         gone = db.execute("DELETE FROM subscriptions WHERE name = ?", [name]).rowcount
-        db.execute(
-            "DELETE FROM deliveries WHERE subscription = ? AND status != 'sent'", [name]
-        )
+        db.execute("DELETE FROM deliveries WHERE subscription = ? AND status != 'sent'", [name])
     return bool(gone)
 
 
@@ -166,7 +164,9 @@ def _candidates(db: sqlite_utils.Database, since: str | None) -> list[Posting]:
     return [row_to_posting(r) for r in db.query(f"SELECT * FROM postings WHERE {where}", params)]
 
 
-def collect(db: sqlite_utils.Database, now: datetime, *, dry_run: bool = False) -> dict[str, list[Posting]]:
+def collect(
+    db: sqlite_utils.Database, now: datetime, *, dry_run: bool = False
+) -> dict[str, list[Posting]]:
     """Match postings new to each active subscription; write pending deliveries (unless dry run).
 
     A new subscription (no watermark) gets every open match; afterwards only postings first
@@ -197,8 +197,16 @@ def collect(db: sqlite_utils.Database, now: datetime, *, dry_run: bool = False) 
             for posting in found[sub.name]:
                 for url in sub.notify:
                     rows.append(
-                        (sub.name, posting.cluster_id or posting.id, posting.id, target_key(url),
-                         mask_url(url), "pending", 0, stamp)
+                        (
+                            sub.name,
+                            posting.cluster_id or posting.id,
+                            posting.id,
+                            target_key(url),
+                            mask_url(url),
+                            "pending",
+                            0,
+                            stamp,
+                        )
                     )
             db.conn.executemany(
                 "INSERT OR IGNORE INTO deliveries (subscription, cluster_id, posting_id, target,"
@@ -235,7 +243,8 @@ def due_batches(db: sqlite_utils.Database, now: datetime) -> list[Batch]:
     stamp = iso(now)
     rows = list(
         db.query(
-            "SELECT d.id, d.subscription, d.target, d.target_label, p.* FROM deliveries d"
+            "SELECT d.id AS delivery_id, d.subscription AS delivery_subscription,"
+            " d.target AS delivery_target, d.target_label AS delivery_label, p.* FROM deliveries d"
             " JOIN postings p ON p.id = d.posting_id"
             " WHERE d.status = 'pending' AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= ?)"
             " ORDER BY d.subscription, d.target",
@@ -244,22 +253,23 @@ def due_batches(db: sqlite_utils.Database, now: datetime) -> list[Batch]:
     )
     batches: dict[tuple[str, str], Batch] = {}
     for row in rows:
-        sub = subs.get(row["subscription"])
+        sub = subs.get(row["delivery_subscription"])
         if sub is None or not _schedule_allows(sub, now):
             continue
-        url = next((u for u in sub.notify if target_key(u) == row["target"]), None)
+        url = next((u for u in sub.notify if target_key(u) == row["delivery_target"]), None)
         if url is None:  # the channel was removed from the subscription
             continue
-        key = (sub.name, row["target"])
+        key = (sub.name, row["delivery_target"])
         batch = batches.get(key)
         if batch is None:
-            batch = batches[key] = Batch(sub, url, row["target"], row["target_label"], [], [])
-        batch.delivery_ids.append(row["id"])
-        posting_row = {k: v for k, v in row.items() if k not in ("subscription", "target", "target_label")}
-        posting_row["id"] = row["posting_id"] if "posting_id" in row else posting_row["id"]
-        batch.postings.append(row_to_posting(posting_row))
+            batch = batches[key] = Batch(
+                sub, url, row["delivery_target"], row["delivery_label"], [], []
+            )
+        batch.delivery_ids.append(row["delivery_id"])
+        posting = {k: v for k, v in row.items() if not k.startswith("delivery_")}
+        batch.postings.append(row_to_posting(posting))
     for batch in batches.values():
-        batch.postings.sort(key=lambda p: (p.posted_at or p.first_seen or ""), reverse=True)
+        batch.postings.sort(key=lambda p: p.posted_at or p.first_seen or "", reverse=True)
     return list(batches.values())
 
 
@@ -281,7 +291,8 @@ def mark_sending(db: sqlite_utils.Database, batch: Batch) -> None:
 def mark_sent(db: sqlite_utils.Database, batch: Batch, now: datetime) -> None:
     with db.conn:
         _set_status(
-            db, batch.delivery_ids,
+            db,
+            batch.delivery_ids,
             "UPDATE deliveries SET status = 'sent', sent_at = ?, attempts = attempts + 1,"
             " last_error = NULL WHERE id IN ({})",
             [iso(now)],

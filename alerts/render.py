@@ -36,7 +36,9 @@ def plain(text: str | None, limit: int = 300) -> str:
 
 def defuse_mentions(text: str) -> str:
     """Break @everyone/@here/<!channel> so chat services do not ping anyone."""
-    return _MENTIONS.sub(lambda m: (m.group(1) or "") + "\u200b" + (m.group(2) or m.group(3) or ""), text)
+    return _MENTIONS.sub(
+        lambda m: (m.group(1) or "") + "\u200b" + (m.group(2) or m.group(3) or ""), text
+    )
 
 
 def markdown_escape(text: str) -> str:
@@ -70,8 +72,10 @@ def pay_text(posting: Posting) -> str | None:
     pay = posting.pay
     if pay is None or (pay.min is None and pay.max is None):
         return None
+
     def _n(x: float) -> str:
         return f"{x:,.0f}" if x >= 100 or x == int(x) else f"{x:,.2f}"
+
     low, high = pay.min, pay.max
     amount = _n(low) if low is not None else _n(high)  # type: ignore[arg-type]
     if low is not None and high is not None and high != low:
@@ -107,13 +111,19 @@ class Line:
         if self.pay:
             bits.append(self.pay)
         if self.deadline:
-            bits.append("rolling deadline" if self.deadline == "rolling" else f"apply by {self.deadline}")
+            bits.append(
+                "rolling deadline" if self.deadline == "rolling" else f"apply by {self.deadline}"
+            )
         return " · ".join(bits)
 
     def structured(self) -> dict[str, Any]:
         return {
-            "title": self.title, "company": self.company, "locations": self.where,
-            "pay": self.pay, "deadline": self.deadline, "url": self.url,
+            "title": self.title,
+            "company": self.company,
+            "locations": self.where,
+            "pay": self.pay,
+            "deadline": self.deadline,
+            "url": self.url,
         }
 
 
@@ -147,7 +157,9 @@ class Digest:
         for line in self.lines:
             title = markdown_escape(line.title)
             label = f"[{title}]({line.url})" if line.url else title
-            out.append(f"• {label} at {markdown_escape(line.company)} ({markdown_escape(line.facts())})")
+            out.append(
+                f"• {label} at {markdown_escape(line.company)} ({markdown_escape(line.facts())})"
+            )
         if self.more:
             out.append(f"… and {self.more} more: {markdown_escape(self.more_hint)}")
         out.append(f"\nTo stop these messages: {markdown_escape(self.stop_hint)}")
@@ -160,11 +172,13 @@ class Digest:
             title = e(line.title)
             if line.url:
                 title = f'<a href="{e(line.url, quote=True)}">{title}</a>'
-            items.append(f"<li><strong>{title}</strong> at {e(line.company)}<br>{e(line.facts())}</li>")
+            items.append(
+                f"<li><strong>{title}</strong> at {e(line.company)}<br>{e(line.facts())}</li>"
+            )
         more = f"<p>… and {self.more} more: {e(self.more_hint)}</p>" if self.more else ""
         return (
             f"<h2>{e(self.title)}</h2><ul>{''.join(items)}</ul>{more}"
-            f"<p style=\"color:#666\">To stop these messages: {e(self.stop_hint)}</p>"
+            f'<p style="color:#666">To stop these messages: {e(self.stop_hint)}</p>'
         )
 
     def structured(self) -> dict[str, Any]:

@@ -159,9 +159,7 @@ def load_subscriptions(path: Path, filter_model: type[BaseModel]) -> list[Subscr
     return subs
 
 
-def parse_subscription(
-    raw: Any, where: str, filter_model: type[BaseModel]
-) -> SubscriptionConfig:
+def parse_subscription(raw: Any, where: str, filter_model: type[BaseModel]) -> SubscriptionConfig:
     """Validate one subscription mapping (from YAML, JSON lines or the CLI)."""
     if not isinstance(raw, dict):
         raise ConfigError(f"{where}: expected a mapping of keys, got {type(raw).__name__}")

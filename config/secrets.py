@@ -33,16 +33,22 @@ def generic_mask(url: str) -> str:
 
 
 def mask_url(url: str) -> str:
-    """A printable form of a notify URL with its secrets hidden."""
+    """A printable form of a notify URL with its secrets hidden.
+
+    Apprise's privacy mode where apprise knows the scheme, then the query string (options,
+    tokens) dropped, keeping only who receives it (`to=`); credentials and long path tokens
+    are masked either way.
+    """
     try:
         import apprise
 
         plugin = apprise.Apprise.instantiate(url, suppress_exceptions=True)
     except Exception:  # noqa: BLE001 - a URL apprise chokes on is still masked below
         plugin = None
-    if plugin is not None:
-        return generic_mask(str(plugin.url(privacy=True)))
-    return generic_mask(url)
+    shown = str(plugin.url(privacy=True)) if plugin is not None else url
+    base, _, query = shown.partition("?")
+    keep = [part for part in query.split("&") if part.lower().startswith("to=")]
+    return generic_mask(base + ("?" + "&".join(keep) if keep else ""))
 
 
 def secret_parts(url: str) -> set[str]:

@@ -176,9 +176,6 @@ class SmtpSink:
                 sink.messages.append(msg)  # type: ignore[arg-type]
                 return "250 Message accepted for delivery"
 
-            async def handle_AUTH(self, *args: Any) -> Any:  # pragma: no cover - unused
-                return None
-
         if port == 0:
             import socket
 
@@ -208,7 +205,9 @@ class SmtpSink:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def mailto(self, user: str = "student", password: str = "s3cretPass!", to: str = "student@example.edu") -> str:
+    def mailto(
+        self, user: str = "student", password: str = "s3cretPass!", to: str = "student@example.edu"
+    ) -> str:
         """An apprise mailto URL that delivers to this sink over plain SMTP."""
         return (
             f"mailto://{user}:{password}@127.0.0.1:{self.port}"

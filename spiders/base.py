@@ -44,11 +44,20 @@ class BaseSpider(scrapy.Spider):
         self.complete = True  # False when the listing was cut short (page bound)
         self.pages = 0
         self.gone_ids: list[str] = []  # postings whose own page answered 404/410
+        # Conditional requests (ETag / Last-Modified): the validators stored for this source
+        # are sent on the first request; a 304 sets `not_modified` (the board is unchanged).
+        # `validators` are the first response's, kept by the pipeline only when that one
+        # request was the whole crawl (`requests_built == 1`), so a 304 always means "the
+        # whole board is as it was", never "page 1 is as it was".
+        self.not_modified = False
+        self.validators: dict[str, str | None] | None = None
+        self.requests_built = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> BaseSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._on_spider_error, signal=signals.spider_error)
+        crawler.signals.connect(spider._on_response, signal=signals.response_received)
         return spider  # type: ignore[no-any-return]
 
     # -- building requests -------------------------------------------------------------
@@ -68,6 +77,7 @@ class BaseSpider(scrapy.Spider):
     def request(self, url: str, callback: Any, **kwargs: Any) -> Request:
         """A request with this source's error handling and robots policy."""
         meta = kwargs.pop("meta", {})
+        self.requests_built += 1
         if self.api:
             meta.setdefault("dont_obey_robotstxt", True)
         return Request(url, callback=callback, errback=self.on_error, meta=meta, **kwargs)
@@ -82,8 +92,46 @@ class BaseSpider(scrapy.Spider):
         except (KeyError, ValueError) as exc:
             self.fail(f"cannot build the first request: {describe_error(exc)}")
             return
+        if requests:
+            requests[0] = self._conditional(requests[0])
         for request in requests:
             yield request
+
+    def _conditional(self, request: Request) -> Request:
+        """Mark the first request, and make it conditional when validators are stored.
+
+        Only a GET can be conditional; the stored validators come from the `sources` table
+        (`etag`, `last_modified`), written by the pipeline after a crawl that was one request.
+        """
+        request.meta["first_request"] = True
+        if request.method != "GET":
+            return request
+        from store.health import load_validators
+
+        stored = load_validators(self.settings.get("INTERNWATCH_DB", ":memory:"), self.source.name)
+        headers = {}
+        if stored.get("etag"):
+            headers["If-None-Match"] = stored["etag"]
+        if stored.get("last_modified"):
+            headers["If-Modified-Since"] = stored["last_modified"]
+        if not headers:
+            return request
+        request.meta["conditional"] = True
+        for key, value in headers.items():
+            request.headers[key] = value
+        return request
+
+    def _on_response(self, response: Response, request: Request, spider: scrapy.Spider) -> None:
+        """Keep the first response's validators (the pipeline decides whether to store them)."""
+        if spider is not self or not request.meta.get("first_request") or response.status != 200:
+            return
+        etag = response.headers.get(b"ETag")
+        modified = response.headers.get(b"Last-Modified")
+        if etag or modified:
+            self.validators = {
+                "etag": etag.decode("latin-1") if etag else None,
+                "last_modified": modified.decode("latin-1") if modified else None,
+            }
 
     # -- failures ------------------------------------------------------------------------
 
@@ -102,6 +150,9 @@ class BaseSpider(scrapy.Spider):
         response = getattr(exc, "response", None)
         if response is not None:
             status = response.status
+            if status == 304 and request is not None and request.meta.get("conditional"):
+                self.not_modified = True  # the board is unchanged since the stored validators
+                return
             on_item = bool(request is not None and request.meta.get("posting_id"))
             if on_item and status in (404, 410):
                 self.gone_ids.append(request.meta["posting_id"])
@@ -125,7 +176,9 @@ class BaseSpider(scrapy.Spider):
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise MalformedResponse(f"invalid UTF-8 at byte {exc.start} from {response.url}") from exc
+            raise MalformedResponse(
+                f"invalid UTF-8 at byte {exc.start} from {response.url}"
+            ) from exc
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:

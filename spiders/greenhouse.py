@@ -67,8 +67,14 @@ def greenhouse_pay(ranges: object) -> Pay | None:
         return None
     title = str(first.get("title") or "").lower() + " " + str(first.get("blurb") or "").lower()
     per = None
-    for word, period in (("hour", "hour"), ("annual", "year"), ("year", "year"), ("month", "month"),
-                         ("week", "week"), ("salary", "year")):
+    for word, period in (
+        ("hour", "hour"),
+        ("annual", "year"),
+        ("year", "year"),
+        ("month", "month"),
+        ("week", "week"),
+        ("salary", "year"),
+    ):
         if word in title:
             per = period
             break

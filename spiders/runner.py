@@ -126,20 +126,37 @@ def _outcomes(
 ) -> list[SourceOutcome]:
     db = open_db(db_path)
     try:
-        rows = {row["source"]: row for row in db.query(
-            "SELECT * FROM crawl_runs WHERE run_id = ?", [run_id]
-        )}
+        rows = {
+            row["source"]: row
+            for row in db.query("SELECT * FROM crawl_runs WHERE run_id = ?", [run_id])
+        }
         health = {row["name"]: row for row in db.query("SELECT * FROM sources")}
         outcomes = []
         for source in sources:
             row = rows.get(source.name)
             if row is None:
                 error = crashes.get(source.name, "did not run (crawler did not start)")
-                record_run(db, run_id=run_id, source=source, started_at=started_at,
-                           duration_s=0.0, status="failed", count=0, error=error, errors=1,
-                           now=now())
-                row = {"status": "failed", "count": 0, "new": 0, "updated": 0, "closed": 0,
-                       "duration_s": 0.0, "error": error}
+                record_run(
+                    db,
+                    run_id=run_id,
+                    source=source,
+                    started_at=started_at,
+                    duration_s=0.0,
+                    status="failed",
+                    count=0,
+                    error=error,
+                    errors=1,
+                    now=now(),
+                )
+                row = {
+                    "status": "failed",
+                    "count": 0,
+                    "new": 0,
+                    "updated": 0,
+                    "closed": 0,
+                    "duration_s": 0.0,
+                    "error": error,
+                }
             info = health.get(source.name, {})
             outcomes.append(
                 SourceOutcome(

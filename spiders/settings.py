@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from config.models import Settings
+from spiders.middlewares import DOWNLOADER_MIDDLEWARES, EXTENSIONS
 
 
-def scrapy_settings(settings: Settings, *, db_path: str, run_id: str, verbose: bool) -> dict[str, Any]:
+def scrapy_settings(
+    settings: Settings, *, db_path: str, run_id: str, verbose: bool
+) -> dict[str, Any]:
     return {
         "BOT_NAME": "internwatch",
         "SPIDER_MODULES": ["spiders"],
@@ -30,6 +33,10 @@ def scrapy_settings(settings: Settings, *, db_path: str, run_id: str, verbose: b
         "RETRY_TIMES": settings.retry_times,
         "RETRY_HTTP_CODES": [429, 500, 502, 503, 504, 522, 524, 408],
         "REDIRECT_MAX_TIMES": 5,
+        # Retry-After aware backoff; redirects to non-HTTP schemes and loops refused
+        "DOWNLOADER_MIDDLEWARES": DOWNLOADER_MIDDLEWARES,
+        # a failed source is its one FAILED line; Scrapy's repeat of it only with -v
+        "EXTENSIONS": EXTENSIONS,
         "DNS_TIMEOUT": 20,
         "HTTPERROR_ALLOWED_CODES": [],
         "LOG_LEVEL": "DEBUG" if verbose else "WARNING",

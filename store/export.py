@@ -83,7 +83,7 @@ def _rss(postings: Sequence[Posting]) -> str:
         date = f"<pubDate>{format_datetime(parse_instant(when))}</pubDate>" if when else ""
         items.append(
             f"<item><title>{escape(p.title)} at {escape(p.company)}</title>"
-            f"<link>{escape(p.url)}</link><guid isPermaLink=\"false\">{escape(p.id)}</guid>"
+            f'<link>{escape(p.url)}</link><guid isPermaLink="false">{escape(p.id)}</guid>'
             f"{date}<description>{escape(p.description[:500])}</description></item>"
         )
     return (

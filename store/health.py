@@ -108,6 +108,34 @@ def record_run(
         )
 
 
+def load_validators(db_path: str, source: str) -> dict[str, str]:
+    """The stored ETag / Last-Modified of a source's board (only the ones present)."""
+    from store.db import open_db
+
+    db = open_db(db_path)
+    try:
+        row = db.execute(
+            "SELECT etag, last_modified FROM sources WHERE name = ?", [source]
+        ).fetchone()
+    finally:
+        db.close()
+    if row is None:
+        return {}
+    return {key: value for key, value in zip(("etag", "last_modified"), row, strict=True) if value}
+
+
+def save_validators(
+    db: sqlite_utils.Database, source: str, validators: dict[str, str | None] | None
+) -> None:
+    """Store (or, with None, forget) the validators to send on the source's next crawl."""
+    validators = validators or {}
+    with db.conn:
+        db.execute(
+            "UPDATE sources SET etag = ?, last_modified = ? WHERE name = ?",
+            [validators.get("etag"), validators.get("last_modified"), source],
+        )
+
+
 def unalerted_unhealthy(db: sqlite_utils.Database) -> list[dict[str, object]]:
     """Sources that turned unhealthy and whose operator alert has not been sent yet."""
     return list(

@@ -28,20 +28,29 @@ class CrawlResult:
     log: str = ""
 
 
-def run_spider(source: dict[str, Any], settings: dict[str, Any] | None = None, timeout: float = 60) -> CrawlResult:
+def run_spider(
+    source: dict[str, Any], settings: dict[str, Any] | None = None, timeout: float = 60
+) -> CrawlResult:
     """Crawl `source` (a sources.yaml entry as a dict) in a child process."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out.json"
         args = json.dumps({"source": source, "settings": settings or {}, "out": str(out)})
         proc = subprocess.run(
             [sys.executable, "-m", "tests.crawlkit", args],
-            cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
             env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
         if not out.exists():
-            raise RuntimeError(f"crawl child failed (exit {proc.returncode}):\n{proc.stderr[-3000:]}")
+            raise RuntimeError(
+                f"crawl child failed (exit {proc.returncode}):\n{proc.stderr[-3000:]}"
+            )
         data = json.loads(out.read_text())
-    return CrawlResult(data["items"], data["failures"], data["complete"], data["gone_ids"], proc.stderr)
+    return CrawlResult(
+        data["items"], data["failures"], data["complete"], data["gone_ids"], proc.stderr
+    )
 
 
 class CollectPipeline:
@@ -61,10 +70,16 @@ class CollectPipeline:
 
     def close_spider(self, spider: Any = None) -> None:
         spider = spider or self.crawler.spider
-        Path(self.crawler.settings["CRAWLKIT_OUT"]).write_text(json.dumps({
-            "items": self.items, "failures": spider.failures, "complete": spider.complete,
-            "gone_ids": spider.gone_ids,
-        }))
+        Path(self.crawler.settings["CRAWLKIT_OUT"]).write_text(
+            json.dumps(
+                {
+                    "items": self.items,
+                    "failures": spider.failures,
+                    "complete": spider.complete,
+                    "gone_ids": spider.gone_ids,
+                }
+            )
+        )
 
 
 def _child(raw: str) -> None:
@@ -79,13 +94,15 @@ def _child(raw: str) -> None:
     args = json.loads(raw)
     source = _parse_source(args["source"], "test source", type_specs())
     config = scrapy_settings(Settings(), db_path=":memory:", run_id="test", verbose=False)
-    config.update({
-        "ITEM_PIPELINES": {"tests.crawlkit.CollectPipeline": 100},
-        "CRAWLKIT_OUT": args["out"],
-        "AUTOTHROTTLE_ENABLED": False,
-        "RETRY_TIMES": 1,
-        "DOWNLOAD_TIMEOUT": 10,
-    })
+    config.update(
+        {
+            "ITEM_PIPELINES": {"tests.crawlkit.CollectPipeline": 100},
+            "CRAWLKIT_OUT": args["out"],
+            "AUTOTHROTTLE_ENABLED": False,
+            "RETRY_TIMES": 1,
+            "DOWNLOAD_TIMEOUT": 10,
+        }
+    )
     config.update(args["settings"])
     install_reactor(config["TWISTED_REACTOR"])
     process = CrawlerProcess(config)
@@ -112,7 +129,11 @@ def fixture_server(type_name: str) -> tuple[Any, dict[str, Any]]:
     spec = json.loads((folder / "routes.json").read_text())
     server = BoardServer()
     for path, route in spec["routes"].items():
-        body = (folder / route["file"]).read_bytes() if "file" in route else route.get("body", "").encode()
+        body = (
+            (folder / route["file"]).read_bytes()
+            if "file" in route
+            else route.get("body", "").encode()
+        )
         server.routes[path] = Reply(
             body.replace(b"{{BASE}}", server.base.encode()),
             status=route.get("status", 200),
