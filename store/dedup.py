@@ -1,0 +1,550 @@
+"""De-duplication: every posting gets a ``cluster_id`` shared by all copies of one opening.
+
+A new posting joins the cluster of the stored (or earlier in the batch) posting that
+:func:`store.dedup_match.same_opening` accepts with the strongest evidence (job id > URL
+> title > description), else founds its own cluster (``cluster_id`` = its own posting
+id). A cluster where it contradicts some copy (another season, an unrelated long
+description) is not joined. A posting already seen (same id) keeps its cluster.
+
+Merging: when a new posting is the same opening as two clusters that earlier copies
+founded apart (a misspelt mirror seen before the board), the younger cluster's members
+are moved to the cluster chosen (``postings.cluster_id`` updated too), unless copies of
+the two contradict each other. So a posting's cluster id can change once after it was
+alerted; the old id then simply has no members.
+
+Candidates come from indexed SQL lookups, never from scanning the store, so adding N
+postings costs O(N) whatever the store size. Each posting writes a few 64-bit keys to
+``dedup_keys``:
+
+* ``n``: the job id in its URL or apply URL (:func:`store.urls.native_key`);
+* ``u``: its canonical URL and apply URL;
+* ``t``: company key + order-free title key (same role, any location/requisition/source);
+* ``r``: company key + title words cut to 3 letters (typo-tolerant role key);
+* ``b``: 16 MinHash LSH bands (2 rows each, datasketch MinHash, 32 permutations) over the
+  title and the *distinctive* description, company-scoped, only for postings with a
+  substantial description.
+
+"Distinctive" means: sentences that recur in postings of at least
+:data:`BOILERPLATE_MIN` different roles (role keys) of the same company are boilerplate
+(about us, benefits, EEO) and are left out; ``dedup_lines`` keeps those counts. They are
+counted before a batch is decided, so a company's first crawl already knows its
+boilerplate; a posting's signature is not recomputed when the counts grow later.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import sqlite_utils
+from datasketch import MinHash
+
+from store.dedup_match import SUBSTANTIAL_SHINGLES, Features, Via, incompatible, same_opening
+from store.dedup_text import (
+    company_key,
+    place_tokens,
+    season_parts,
+    sentences,
+    shingles,
+    title_info,
+)
+from store.urls import canonical_url, native_key
+
+NUM_PERM = 32
+BANDS = 16
+ROWS = NUM_PERM // BANDS
+SEED = 20261124
+# A sentence in postings of this many distinct roles of one company is boilerplate.
+BOILERPLATE_MIN = 3
+# Shingles per posting fed to MinHash (the rest of a very long description adds little).
+MAX_SHINGLES = 400
+# Candidates looked at per posting and per kind of key (newest first beyond that).
+MAX_CANDIDATES = 60
+# Postings read and decided together (whole companies at a time).
+CHUNK = 5000
+_SQL_VARS = 900
+
+_MINHASH_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32")
+
+
+def create_tables(db: sqlite_utils.Database) -> None:
+    """Create the tables and indexes de-duplication needs; safe to call again."""
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS dedup_postings (
+            rid INTEGER PRIMARY KEY,
+            posting_id TEXT NOT NULL UNIQUE,
+            cluster_id TEXT NOT NULL,
+            company TEXT NOT NULL,
+            title_tokens TEXT NOT NULL,
+            intern INTEGER NOT NULL,
+            seasons TEXT NOT NULL,
+            terms TEXT NOT NULL,
+            years TEXT NOT NULL,
+            signature BLOB NOT NULL,
+            desc_shingles INTEGER NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS dedup_keys (
+            key INTEGER NOT NULL,
+            rid INTEGER NOT NULL,
+            PRIMARY KEY (key, rid)
+        ) WITHOUT ROWID"""
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS dedup_keys_rid ON dedup_keys (rid)")
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS dedup_postings_cluster ON dedup_postings (cluster_id)"
+    )
+    db.execute(
+        """CREATE TABLE IF NOT EXISTS dedup_lines (
+            company TEXT NOT NULL,
+            h INTEGER NOT NULL,
+            n INTEGER NOT NULL,
+            PRIMARY KEY (company, h)
+        ) WITHOUT ROWID"""
+    )
+
+
+def _h64(text: str) -> int:
+    """Stable signed 64-bit hash (SQLite INTEGER range)."""
+    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def _h64_fast(text: str) -> int:
+    """Cheaper stable signed 64-bit hash (CRC-32 and Adler-32 side by side) for sentences."""
+    data = text.encode("utf-8")
+    value = (zlib.crc32(data) << 32) | zlib.adler32(data)
+    return value - (1 << 64) if value >= (1 << 63) else value
+
+
+def _chunks(items: Sequence[Any], size: int = _SQL_VARS) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _marks(n: int) -> str:
+    return ",".join("?" * n)
+
+
+def _json_list(value: object) -> list[Any]:
+    """A list column as stored by sqlite-utils (JSON text), or already decoded."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        decoded = json.loads(value)
+        return decoded if isinstance(decoded, list) else []
+    return list(value) if isinstance(value, list | tuple) else []
+
+
+@dataclass
+class _Item:
+    """One posting being assigned: its features, keys and (at the end) its cluster."""
+
+    posting_id: str
+    features: Features
+    keys: dict[int, Via]
+    role_key: int
+    fuzzy: bool  # title/description keys allowed (see _prepare)
+    sentence_hashes: list[int]
+    distinct_sentences: list[str]
+    rid: int = 0
+    cluster_id: str = ""
+
+
+def _location_texts(row: dict[str, Any]) -> list[str]:
+    texts = [str(x) for x in _json_list(row.get("raw_locations"))]
+    for loc in _json_list(row.get("locations")):
+        if isinstance(loc, dict):
+            texts.extend(str(loc[k]) for k in ("city", "region") if loc.get(k))
+    return texts
+
+
+def _prepare(row: dict[str, Any]) -> _Item:
+    """Title, seasons and exact keys of one posting row (description handled later)."""
+    ck = company_key(row["company"] or "")
+    info = title_info(row["title"] or "", row["company"] or "", place_tokens(_location_texts(row)))
+    full, terms, years = season_parts([str(s) for s in _json_list(row.get("seasons"))])
+    keys: dict[int, Via] = {}
+    for url in (row.get("url"), row.get("apply_url")):
+        if not url:
+            continue
+        nk = native_key(url)
+        if nk:
+            keys[_h64("n|" + nk)] = Via.NATIVE
+        cu = _h64("u|" + canonical_url(url))
+        keys.setdefault(cu, Via.URL)
+    # Role key: title words cut to 3 letters, so a misspelt copy ("Enginer") still counts
+    # as the same role for boilerplate statistics, and is found as a candidate.
+    prefixes = " ".join(sorted({tok[:3] for tok in info.tokens}))
+    role_key = _h64(f"r|{ck}|{info.intern}|{prefixes}")
+    # Without a company name, or for an article (a story, not an opening), only a shared
+    # job id or URL can make a duplicate: no title or description keys.
+    fuzzy = bool(ck) and row.get("kind", "posting") != "article"
+    if fuzzy:
+        keys.setdefault(_h64(f"t|{ck}|{info.key}"), Via.TITLE)
+        keys.setdefault(role_key, Via.LSH)
+    sents = sentences(row.get("description") or "")
+    features = Features(
+        company=ck,
+        title_tokens=info.tokens,
+        intern=info.intern,
+        seasons=full,
+        terms=terms | info.terms,
+        years=years | info.years,
+        signature=np.zeros(0, dtype=np.uint32),
+        desc_shingles=0,
+    )
+    unique = list(dict.fromkeys(sents))
+    return _Item(
+        posting_id=row["id"],
+        features=features,
+        keys=keys,
+        role_key=role_key,
+        fuzzy=fuzzy,
+        sentence_hashes=[_h64_fast(s) for s in unique],
+        distinct_sentences=unique,
+    )
+
+
+def _identity(value: int) -> int:
+    return value
+
+
+def _signature(title_tokens: Iterable[str], shingle_texts: list[str]) -> np.ndarray:
+    """MinHash (datasketch, affine32) over title tokens and description shingles."""
+    values = [zlib.crc32(b"t:" + tok.encode()) for tok in title_tokens]
+    values.extend(zlib.crc32(s.encode()) for s in shingle_texts)
+    mh = MinHash(
+        num_perm=NUM_PERM,
+        seed=SEED,
+        hashfunc=_identity,
+        permutations=_MINHASH_TEMPLATE.permutations,
+        scheme="affine32",
+    )
+    if values:
+        mh.update_batch(values)
+    return np.asarray(mh.hashvalues, dtype=np.uint32)
+
+
+def _update_lines(
+    db: sqlite_utils.Database, items: list[_Item], known_roles: set[int]
+) -> dict[tuple[str, int], int]:
+    """Count each sentence once per new (company, role); return the counts for ``items``."""
+    increments: dict[tuple[str, int], int] = defaultdict(int)
+    seen = set(known_roles)
+    for item in items:
+        if item.role_key in seen:
+            continue
+        seen.add(item.role_key)
+        for h in item.sentence_hashes:
+            increments[(item.features.company, h)] += 1
+    by_company: dict[str, set[int]] = defaultdict(set)
+    for item in items:
+        by_company[item.features.company].update(item.sentence_hashes)
+    counts: dict[tuple[str, int], int] = {}
+    for company, hashes in by_company.items():
+        for part in _chunks(sorted(hashes)):
+            sql = f"SELECT h, n FROM dedup_lines WHERE company = ? AND h IN ({_marks(len(part))})"
+            for h, n in db.execute(sql, [company, *part]).fetchall():
+                counts[(company, h)] = n
+    for key, inc in increments.items():
+        counts[key] = counts.get(key, 0) + inc
+    db.conn.executemany(
+        "INSERT INTO dedup_lines (company, h, n) VALUES (?, ?, ?) "
+        "ON CONFLICT (company, h) DO UPDATE SET n = n + excluded.n",
+        [(c, h, n) for (c, h), n in increments.items()],
+    )
+    return counts
+
+
+def _finish_features(item: _Item, counts: dict[tuple[str, int], int]) -> None:
+    """Signature over distinctive sentences; LSH band keys when the description is substantial."""
+    company = item.features.company
+    grams: list[str] = []
+    for text, h in zip(item.distinct_sentences, item.sentence_hashes, strict=True):
+        if counts.get((company, h), 0) >= BOILERPLATE_MIN:
+            continue
+        grams.extend(shingles(text))
+        if len(grams) >= MAX_SHINGLES:
+            break
+    grams = list(dict.fromkeys(grams[:MAX_SHINGLES]))
+    sig = _signature(item.features.title_tokens, grams)
+    item.features = Features(**{**item.features.__dict__, "signature": sig,
+                                "desc_shingles": len(grams)})
+    if item.fuzzy and len(grams) >= SUBSTANTIAL_SHINGLES:
+        raw = sig.tobytes()
+        width = ROWS * 4
+        for band in range(BANDS):
+            chunk = raw[band * width : (band + 1) * width].hex()
+            item.keys.setdefault(_h64(f"b|{company}|{band}|{chunk}"), Via.LSH)
+    item.distinct_sentences = []
+    item.sentence_hashes = []
+
+
+def _features_from_row(row: tuple[Any, ...]) -> Features:
+    company, tokens, intern, seasons, terms, years, sig, n = row
+    split = (lambda s: frozenset(s.split("|")) if s else frozenset())  # noqa: E731
+    return Features(
+        company=company,
+        title_tokens=tuple(tokens.split(" ")) if tokens else (),
+        intern=bool(intern),
+        seasons=split(seasons),
+        terms=split(terms),
+        years=split(years),
+        signature=np.frombuffer(sig, dtype=np.uint32),
+        desc_shingles=n,
+    )
+
+
+def _stored_candidates(
+    db: sqlite_utils.Database, items: list[_Item]
+) -> tuple[dict[int, list[int]], dict[int, tuple[str, Features]]]:
+    """Existing rids per key of ``items`` (newest first, capped) and their features."""
+    all_keys = sorted({k for item in items for k in item.keys})
+    by_key: dict[int, list[int]] = defaultdict(list)
+    for part in _chunks(all_keys):
+        sql = f"SELECT key, rid FROM dedup_keys WHERE key IN ({_marks(len(part))})"
+        for key, rid in db.execute(sql, list(part)).fetchall():
+            by_key[key].append(rid)
+    rids: set[int] = set()
+    for key, found in by_key.items():
+        found.sort(reverse=True)
+        del found[MAX_CANDIDATES:]
+        found.reverse()
+        rids.update(found)
+        by_key[key] = found
+    features: dict[int, tuple[str, Features]] = {}
+    cols = "rid, cluster_id, company, title_tokens, intern, seasons, terms, years, signature, " \
+        "desc_shingles"
+    ordered = sorted(rids)
+    for part in _chunks(ordered):
+        sql = f"SELECT {cols} FROM dedup_postings WHERE rid IN ({_marks(len(part))})"
+        for row in db.execute(sql, list(part)).fetchall():
+            features[row[0]] = (row[1], _features_from_row(row[2:]))
+    return by_key, features
+
+
+def _decide(
+    item: _Item,
+    stored_keys: dict[int, list[int]],
+    stored: dict[int, tuple[str, Features]],
+    batch_keys: dict[int, list[int]],
+    batch: list[_Item],
+    renamed: dict[str, str],
+) -> list[str]:
+    """Clusters this posting belongs to, strongest evidence first (empty: a new opening).
+
+    More than one means this posting bridges clusters that earlier copies founded apart
+    (e.g. a misspelt mirror seen before the board posting); the caller merges them.
+    """
+    candidates: dict[tuple[str, int], Via] = {}
+    for key, via in item.keys.items():
+        refs = [("s", rid) for rid in stored_keys.get(key, ())]
+        refs.extend(("b", idx) for idx in batch_keys.get(key, ()))
+        for ref in refs:
+            if via < candidates.get(ref, Via.LSH + 1):
+                candidates[ref] = via
+    order = sorted(candidates.items(), key=lambda kv: (kv[1], kv[0][0] == "b", kv[0][1]))
+    resolved: list[tuple[str, Features, Via]] = []
+    for (where, num), via in order:
+        if where == "s":
+            if num in stored:
+                cluster, features = stored[num]
+                resolved.append((_resolve(cluster, renamed), features, via))
+        else:
+            peer = batch[num]
+            resolved.append((_resolve(peer.cluster_id, renamed), peer.features, via))
+    # A cluster holding a copy for another season (or with an unrelated long description)
+    # is another opening, even when some season-less copy (a blog post) in it looks alike.
+    vetoed = {c for c, other, _ in resolved if incompatible(item.features, other)}
+    # Accepted clusters: strongest evidence first, then the one with most matching copies
+    # (a season-less blog copy belongs to the opening most copies agree on).
+    best: dict[str, tuple[Via, int, int]] = {}
+    for pos, (cluster, other, via) in enumerate(resolved):
+        if cluster in vetoed or not same_opening(item.features, other, via):
+            continue
+        prev = best.get(cluster)
+        if prev is None:
+            best[cluster] = (via, -1, pos)
+        else:
+            best[cluster] = (min(prev[0], via), prev[1] - 1, prev[2])
+    found = sorted(best, key=lambda c: best[c])
+    if len(found) < 2:
+        return found
+    # Merge only clusters whose known members do not contradict each other (a season-less
+    # blog copy fits both the summer and the fall opening; those stay apart).
+    members: dict[str, list[Features]] = defaultdict(list)
+    for cluster, other, _ in resolved:
+        members[cluster].append(other)
+    kept = [found[0]]
+    for cluster in found[1:]:
+        if not any(
+            incompatible(a, b)
+            for a in members[cluster]
+            for keep in kept
+            for b in members[keep]
+        ):
+            kept.append(cluster)
+    return kept
+
+
+def _resolve(cluster: str, renamed: dict[str, str]) -> str:
+    while cluster in renamed:
+        cluster = renamed[cluster]
+    return cluster
+
+
+def _assign_chunk(db: sqlite_utils.Database, rows: list[dict[str, Any]]) -> dict[str, str]:
+    items = [_prepare(row) for row in rows]
+    ids = [item.posting_id for item in items]
+    existing: dict[str, tuple[int, str]] = {}
+    for part in _chunks(ids):
+        sql = f"SELECT posting_id, rid, cluster_id FROM dedup_postings " \
+            f"WHERE posting_id IN ({_marks(len(part))})"
+        for pid, rid, cluster in db.execute(sql, list(part)).fetchall():
+            existing[pid] = (rid, cluster)
+    role_keys = sorted({item.role_key for item in items})
+    known_roles: set[int] = set()
+    for part in _chunks(role_keys):
+        sql = f"SELECT DISTINCT key FROM dedup_keys WHERE key IN ({_marks(len(part))})"
+        known_roles.update(k for (k,) in db.execute(sql, list(part)).fetchall())
+    fresh = [item for item in items if item.posting_id not in existing]
+    counts = _update_lines(db, fresh, known_roles)
+    for item in items:
+        _finish_features(item, counts)
+    # Re-read postings: drop their old keys first so they cannot match themselves.
+    old_rids = [rid for rid, _ in existing.values()]
+    for part in _chunks(old_rids):
+        db.execute(f"DELETE FROM dedup_keys WHERE rid IN ({_marks(len(part))})", list(part))
+    stored_keys, stored = _stored_candidates(db, items)
+    next_rid = (db.execute("SELECT max(rid) FROM dedup_postings").fetchone()[0] or 0) + 1
+    batch_keys: dict[int, list[int]] = {}
+    renamed: dict[str, str] = {}
+    for idx, item in enumerate(items):
+        if item.posting_id in existing:
+            item.rid, item.cluster_id = existing[item.posting_id]
+        else:
+            item.rid, next_rid = next_rid, next_rid + 1
+            found = _decide(item, stored_keys, stored, batch_keys, items, renamed)
+            item.cluster_id = found[0] if found else item.posting_id
+            for other in found[1:]:
+                renamed[other] = item.cluster_id
+        for key in item.keys:
+            bucket = batch_keys.setdefault(key, [])
+            if len(bucket) < MAX_CANDIDATES:
+                bucket.append(idx)
+    for item in items:
+        item.cluster_id = _resolve(item.cluster_id, renamed)
+    _write(db, items)
+    _merge(db, {old: _resolve(old, renamed) for old in renamed})
+    return {item.posting_id: item.cluster_id for item in items}
+
+
+def _merge(db: sqlite_utils.Database, renamed: dict[str, str]) -> None:
+    """Move every stored member of each merged-away cluster to the surviving cluster."""
+    for old, new in renamed.items():
+        members = [
+            pid
+            for (pid,) in db.execute(
+                "SELECT posting_id FROM dedup_postings WHERE cluster_id = ?", [old]
+            ).fetchall()
+        ]
+        db.execute("UPDATE dedup_postings SET cluster_id = ? WHERE cluster_id = ?", [new, old])
+        db.conn.executemany(
+            "UPDATE postings SET cluster_id = ? WHERE id = ?", [(new, pid) for pid in members]
+        )
+
+
+def _write(db: sqlite_utils.Database, items: list[_Item]) -> None:
+    conn = db.conn
+    conn.executemany(
+        "INSERT OR REPLACE INTO dedup_postings (rid, posting_id, cluster_id, company, "
+        "title_tokens, intern, seasons, terms, years, signature, desc_shingles) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        [
+            (
+                it.rid, it.posting_id, it.cluster_id, it.features.company,
+                " ".join(it.features.title_tokens), int(it.features.intern),
+                "|".join(sorted(it.features.seasons)), "|".join(sorted(it.features.terms)),
+                "|".join(sorted(it.features.years)), it.features.signature.tobytes(),
+                it.features.desc_shingles,
+            )
+            for it in items
+        ],
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO dedup_keys (key, rid) VALUES (?, ?)",
+        [(key, it.rid) for it in items for key in it.keys],
+    )
+    conn.executemany(
+        "UPDATE postings SET cluster_id = ? WHERE id = ?",
+        [(it.cluster_id, it.posting_id) for it in items],
+    )
+
+
+_COLUMNS = ("id", "kind", "company", "title", "url", "apply_url", "locations",
+            "raw_locations", "seasons", "description")
+
+
+def _read_rows(db: sqlite_utils.Database, ids: Sequence[str]) -> list[dict[str, Any]]:
+    have = {c.name for c in db["postings"].columns}
+    cols = [c for c in _COLUMNS if c in have]
+    rows: list[dict[str, Any]] = []
+    for part in _chunks(list(ids)):
+        sql = f"SELECT {', '.join(cols)} FROM postings WHERE id IN ({_marks(len(part))})"
+        cur = db.execute(sql, list(part))
+        names = [d[0] for d in cur.description]
+        rows.extend(dict(zip(names, r, strict=True)) for r in cur.fetchall())
+    return rows
+
+
+def assign_clusters(db: sqlite_utils.Database, posting_ids: Sequence[str]) -> dict[str, str]:
+    """Give each posting (already in ``postings``) a cluster id; return {posting_id: cluster_id}.
+
+    Reuses the cluster of an existing posting of the same opening; sets
+    ``postings.cluster_id``. Postings are handled company by company in chunks of about
+    :data:`CHUNK`, inside one transaction. Raises ``KeyError`` naming ids not in ``postings``.
+    """
+    create_tables(db)
+    unique = list(dict.fromkeys(posting_ids))
+    heads: dict[str, str] = {}
+    for part in _chunks(unique):
+        sql = f"SELECT id, company FROM postings WHERE id IN ({_marks(len(part))})"
+        heads.update(db.execute(sql, list(part)).fetchall())
+    missing = [pid for pid in unique if pid not in heads]
+    if missing:
+        raise KeyError(f"not in postings: {missing[:5]}{' ...' if len(missing) > 5 else ''}")
+    groups: dict[str, list[str]] = defaultdict(list)
+    for pid in unique:
+        groups[company_key(heads[pid] or "")].append(pid)
+    result: dict[str, str] = {}
+    chunks: list[list[str]] = [[]]
+    for members in groups.values():
+        if len(chunks[-1]) >= CHUNK:
+            chunks.append([])
+        chunks[-1].extend(members)
+    # Inside the caller's transaction when there is one; else our own, committed here.
+    outer = db.conn.in_transaction
+    try:
+        for pending in chunks:
+            if pending:
+                rows = _ordered(_read_rows(db, pending), pending)
+                result.update(_assign_chunk(db, rows))
+    except BaseException:
+        if not outer:
+            db.conn.rollback()
+        raise
+    if not outer:
+        db.conn.commit()
+    return {pid: result[pid] for pid in unique}
+
+
+def _ordered(rows: list[dict[str, Any]], ids: list[str]) -> list[dict[str, Any]]:
+    position = {pid: i for i, pid in enumerate(ids)}
+    return sorted(rows, key=lambda r: position[r["id"]])

