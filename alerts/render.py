@@ -16,6 +16,7 @@ from typing import Any
 import nh3
 
 from store.models import Posting
+from store.urls import canonical_url
 
 _TAGLIKE = re.compile(r"<[^>]{0,200}>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
@@ -103,7 +104,8 @@ class Line:
             where=plain(place_text(posting), 160),
             pay=plain(pay_text(posting)) or None,
             deadline=posting.deadline,
-            url=safe_url(posting.apply_url) or safe_url(posting.url),
+            url=safe_url(canonical_url(posting.apply_url) if posting.apply_url else None)
+            or safe_url(posting.url),
         )
 
     def facts(self) -> str:
@@ -170,10 +172,13 @@ class Digest:
         items = []
         for line in self.lines:
             title = e(line.title)
+            link = ""
             if line.url:
                 title = f'<a href="{e(line.url, quote=True)}">{title}</a>'
+                # the address as text too, so the plain-text alternative keeps the link
+                link = f"<br><small>{e(line.url)}</small>"
             items.append(
-                f"<li><strong>{title}</strong> at {e(line.company)}<br>{e(line.facts())}</li>"
+                f"<li><strong>{title}</strong> at {e(line.company)}<br>{e(line.facts())}{link}</li>"
             )
         more = f"<p>… and {self.more} more: {e(self.more_hint)}</p>" if self.more else ""
         return (

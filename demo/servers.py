@@ -7,6 +7,7 @@ would to the internet. Every server binds port 0 and reports the port it got.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -168,6 +169,7 @@ class SmtpSink:
 
         self.messages: list[EmailMessage] = []
         sink = self
+        logging.getLogger("mail.log").setLevel(logging.ERROR)  # aiosmtpd's own chatter
 
         class _Handler:
             async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:

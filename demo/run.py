@@ -1,0 +1,116 @@
+"""`internwatch demo`: the whole product offline, in under a minute.
+
+Serves bundled sample boards (recorded real responses plus our own internship postings) on
+127.0.0.1, starts a local SMTP server and webhook receiver, writes a config for two demo
+subscriptions, runs `internwatch run` against them exactly as cron would, and shows what
+was delivered and where the database is.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from demo.servers import BoardServer, Reply, SmtpSink, WebhookSink
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def _serve_boards() -> tuple[BoardServer, list[dict[str, Any]]]:
+    spec = json.loads((DATA / "boards.json").read_text())
+    server = BoardServer()
+    sources = []
+    for entry in spec["sources"]:
+        server.routes.setdefault(entry["path"], Reply(b""))
+        for extra_path, extra_file in entry.get("extra", {}).items():
+            server.routes[extra_path] = Reply(b"")
+            entry.setdefault("_extra_files", {})[extra_path] = extra_file
+    server.start()
+    base = server.base.encode()
+    for entry in spec["sources"]:
+        body = (DATA / entry["file"]).read_bytes().replace(b"{{BASE}}", base)
+        server.routes[entry["path"]] = Reply(body, content_type=entry.get("content_type", "application/json"))
+        for extra_path, extra_file in entry.get("_extra_files", {}).items():
+            extra = (DATA / extra_file).read_bytes().replace(b"{{BASE}}", base)
+            ctype = "text/html" if extra_file.endswith(".html") else "application/json"
+            server.routes[extra_path] = Reply(extra, content_type=ctype)
+        sources.append(dict(entry["source"], url=server.url(entry["path"])))
+    return server, sources
+
+
+def run_demo(verbose: bool = False, out_dir: Path | None = None) -> int:
+    out = (out_dir or Path.cwd() / "demo-output").resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    db_path = out / "demo.db"
+    for stale in out.glob("demo.db*"):
+        stale.unlink()
+    server, sources = _serve_boards()
+    smtp = SmtpSink().start()
+    hook = WebhookSink().start()
+    try:
+        config = out / "config"
+        config.mkdir(exist_ok=True)
+        (config / "sources.yaml").write_text(yaml.safe_dump({"sources": sources}, sort_keys=False))
+        subscriptions = [
+            {
+                "name": "data-ml-singapore-remote",
+                "notify": [smtp.mailto(user="demo", password="demo-password", to="student@example.edu")],
+                "filter": {
+                    "keywords": ["data science", "machine learning", "analytics"],
+                    "exclude": ["senior", "staff"],
+                    "locations": ["Singapore", "remote"],
+                },
+            },
+            {
+                "name": "all-internships-webhook",
+                "notify": [f"json://127.0.0.1:{hook.port}/hook"],
+                "frequency": "instant",
+                "filter": {"keywords": ["intern", "internship"]},
+            },
+        ]
+        (config / "subscriptions.yaml").write_text(
+            yaml.safe_dump({"subscriptions": subscriptions}, sort_keys=False)
+        )
+        (config / "settings.yaml").write_text(yaml.safe_dump({"autothrottle": False, "retry_times": 1}))
+        print(f"demo: serving {len(sources)} sample boards on {server.base}")
+        print(f"demo: SMTP server on 127.0.0.1:{smtp.port}, webhook receiver on 127.0.0.1:{hook.port}")
+        print("demo: running `internwatch run` (crawl, store, match, deliver) ...\n")
+        args = [sys.executable, "-m", "cli", "run", "--config", str(config), "--db", str(db_path)]
+        if verbose:
+            args.append("-v")
+        root = Path(__file__).resolve().parents[1]
+        env = {**os.environ, "PYTHONPATH": str(root) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+        code = subprocess.run(args, cwd=root, env=env, timeout=120).returncode
+        print()
+        for number, message in enumerate(smtp.messages, start=1):
+            eml = out / f"email-{number}.eml"
+            eml.write_bytes(bytes(message))
+            html_part = message.get_body(("html",))
+            if html_part is not None:
+                (out / f"email-{number}.html").write_text(html_part.get_content())
+            text = message.get_body(("plain",))
+            print(f"== email to {message['To']}: {message['Subject']}")
+            print(text.get_content().strip() if text is not None else "")
+            print(f"   (saved as {eml} and {out / f'email-{number}.html'})\n")
+        for number, payload in enumerate(hook.received, start=1):
+            print(f"== webhook message {number}: {payload.get('title')}")
+            digest = json.loads(payload.get("message") or "{}")
+            for posting in digest.get("postings", []):
+                print(f"   - {posting['title']} | {posting['company']} | {posting['locations']} | {posting['url']}")
+            if digest.get("more"):
+                print(f"   ... and {digest['more']} more")
+            (out / f"webhook-{number}.json").write_text(json.dumps(payload, indent=2))
+        print(f"\ndemo: database at {db_path}")
+        print(f"demo: browse it with `datasette {db_path}` or `internwatch search intern --db {db_path}`")
+        print(f"demo: {len(smtp.messages)} email(s) and {len(hook.received)} webhook message(s) delivered")
+        return code
+    finally:
+        server.stop()
+        smtp.stop()
+        hook.stop()
