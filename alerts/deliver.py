@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import apprise
@@ -78,35 +79,64 @@ def _cap_per_company(postings: list, named: list[str], limit: int, per_company: 
     return out
 
 
+# Message length limits of chat services (characters of the body); longer digests list
+# fewer postings and say "and N more" rather than being cut mid-line by the service.
+LENGTH_LIMITS = {"discord": 2000, "tgram": 4096, "telegram": 4096, "slack": 39000, "msteams": 28000}
+
+
 def render_for(url: str, digest: Digest) -> tuple[str, str, str]:
-    """(title, body, apprise body format) for the channel's scheme."""
+    """(title, body, apprise body format) for the channel's scheme, within its length limit."""
     scheme = url.split("://", 1)[0].lower()
+    limit = LENGTH_LIMITS.get(scheme)
+    while True:
+        title, body, fmt = _render(scheme, digest)
+        if limit is None or len(body) + len(title) + 2 <= limit or not digest.lines:
+            return title, body, fmt
+        digest = replace(digest, lines=digest.lines[:-1], more=digest.more + 1)
+
+
+def _render(scheme: str, digest: Digest) -> tuple[str, str, str]:
     if scheme in HTML_SCHEMES:
         return digest.title, digest.html(), apprise.NotifyFormat.HTML
     if scheme in JSON_SCHEMES:
-        return (
-            digest.title,
-            json.dumps(digest.structured(), ensure_ascii=False),
-            apprise.NotifyFormat.TEXT,
-        )
+        body = json.dumps(digest.structured(), ensure_ascii=False)
+        return digest.title, body, apprise.NotifyFormat.TEXT
     if scheme in MARKDOWN_SCHEMES:
         return digest.title, digest.markdown(), apprise.NotifyFormat.MARKDOWN
     return digest.title, digest.text(), apprise.NotifyFormat.TEXT
 
 
+class _ThreadErrors(logging.Handler):
+    """Keeps apprise's last warning per thread, so each parallel send reports its own error."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.last: dict[int, str] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.last[record.thread or 0] = record.getMessage()
+
+
+_ERRORS = _ThreadErrors()
+logging.getLogger("apprise").addHandler(_ERRORS)
+
+
 def send_one(url: str, title: str, body: str, body_format: str) -> tuple[bool, str | None]:
-    """Send through apprise; (success, masked error). Apprise's own log is captured."""
-    ap = apprise.Apprise()
-    if not ap.add(url):
+    """Send through the apprise plugin for `url`; (success, masked error).
+
+    The plugin object is called directly in this thread: `Apprise.notify` would queue every
+    send on apprise's process-wide pool of cpu+4 threads, capping parallel deliveries there.
+    """
+    plugin = apprise.Apprise.instantiate(url, suppress_exceptions=True)
+    if plugin is None:
         return False, "apprise cannot use this URL"
-    with apprise.LogCapture(level=logging.WARNING) as captured:
-        ok = ap.notify(body=body, title=title, body_format=body_format)
-        text = captured.getvalue() if hasattr(captured, "getvalue") else ""
+    thread = threading.get_ident()
+    _ERRORS.last.pop(thread, None)
+    ok = plugin.notify(body=body, title=title, body_format=body_format)
     if ok:
         return True, None
-    lines = [ln.strip() for ln in str(text).splitlines() if ln.strip()]
-    reason = lines[-1] if lines else "the service did not accept the message"
-    return False, REDACTOR.redact(reason)
+    reason = _ERRORS.last.pop(thread, None) or "the service did not accept the message"
+    return False, REDACTOR.redact(" ".join(reason.split()))
 
 
 Sender = Callable[[str, str, str, str], tuple[bool, str | None]]

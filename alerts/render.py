@@ -31,7 +31,7 @@ def plain(text: str | None, limit: int = 300) -> str:
     cleaned = html.unescape(nh3.clean(text, tags=set()))
     cleaned = _TAGLIKE.sub("", cleaned)
     cleaned = _CONTROL.sub("", cleaned)
-    cleaned = " ".join(cleaned.split())
+    cleaned = defuse_mentions(" ".join(cleaned.split()))
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
 
 

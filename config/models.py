@@ -83,6 +83,6 @@ class Settings(BaseModel):
     autothrottle: bool = True
     obey_robots: bool = True
     retry_times: int = Field(default=3, ge=0, le=10)
-    send_workers: int = Field(default=16, ge=1, le=128)
+    send_workers: int = Field(default=32, ge=1, le=256)
     lock_wait_seconds: float = Field(default=0.0, ge=0)
     unsubscribe_hint: str = "internwatch subscriptions pause {name}"

@@ -36,6 +36,11 @@ class Reply:
 Handler = Callable[["Request"], "Reply"]
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 256  # the default 5 makes parallel clients wait on SYN retries
+    daemon_threads = True
+
+
 @dataclass
 class Request:
     method: str
@@ -88,7 +93,7 @@ class BoardServer:
 
             do_GET = do_POST = do_HEAD = _serve
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _H)
+        self.httpd = _Server(("127.0.0.1", 0), _H)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
