@@ -35,8 +35,10 @@ def main() -> None:
         outcomes = deliver(db, config, now)
         elapsed = time.perf_counter() - started
     ok = sum(o.ok for o in outcomes)
-    print(f"send: {ok}/{MESSAGES} webhook messages (receiver answers after 200 ms) in {elapsed:.1f} s"
-          f" with {config.send_workers} parallel sends (target < {TARGET_S:.0f} s)")
+    print(
+        f"send: {ok}/{MESSAGES} webhook messages (receiver answers after 200 ms) in {elapsed:.1f} s"
+        f" with {config.send_workers} parallel sends (target < {TARGET_S:.0f} s)"
+    )
     if elapsed >= TARGET_S or ok != MESSAGES:
         print(f"TARGET MISSED: send took {elapsed:.1f} s, {ok} ok")
 

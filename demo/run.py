@@ -102,7 +102,9 @@ def run_demo(verbose: bool = False, out_dir: Path | None = None) -> int:
             print(f"== webhook message {number}: {payload.get('title')}")
             digest = json.loads(payload.get("message") or "{}")
             for posting in digest.get("postings", []):
-                print(f"   - {posting['title']} | {posting['company']} | {posting['locations']} | {posting['url']}")
+                print(
+                    f"   - {posting['title']} | {posting['company']} | {posting['locations']} | {posting['url']}"
+                )
             if digest.get("more"):
                 print(f"   ... and {digest['more']} more")
             (out / f"webhook-{number}.json").write_text(json.dumps(payload, indent=2))

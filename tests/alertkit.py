@@ -23,8 +23,12 @@ def at(text: str) -> datetime:
 
 def posting(n: int, company: str = "Acme", title: str = "Data Science Intern", **extra: Any) -> Posting:
     data: dict[str, Any] = {
-        "id": f"src:{n}", "source": "src", "company": company, "title": title,
-        "url": f"https://jobs.example.org/{company.lower()}/{n}", "is_internship": True,
+        "id": f"src:{n}",
+        "source": "src",
+        "company": company,
+        "title": title,
+        "url": f"https://jobs.example.org/{company.lower()}/{n}",
+        "is_internship": True,
         "description": extra.pop("description", f"{title} at {company}. Apply now."),
         "locations": [Location(city="Singapore", country="SG")],
     }

@@ -35,10 +35,19 @@ def titles(message: dict) -> list[str]:  # type: ignore[type-arg]
 def test_digest_newest_first_capped_with_and_n_more(tmp_path: Path, hook: WebhookSink) -> None:
     db = new_db(tmp_path)
     companies = ["A", "B", "C", "D", "E", "F", "G", "H"]
-    store_postings(db, [
-        posting(i, company=companies[i % 8], title=f"Intern {i:02d}", posted_at=f"2026-11-{i + 1:02d}T00:00:00+00:00")
-        for i in range(25)
-    ], "2026-11-26T00:00:00Z")
+    store_postings(
+        db,
+        [
+            posting(
+                i,
+                company=companies[i % 8],
+                title=f"Intern {i:02d}",
+                posted_at=f"2026-11-{i + 1:02d}T00:00:00+00:00",
+            )
+            for i in range(25)
+        ],
+        "2026-11-26T00:00:00Z",
+    )
     subs = [subscription("all", [f"json://127.0.0.1:{hook.port}/hook"])]
     outcomes = run_alerts(db, subs, "2026-11-26T01:00:00Z", max_digest=10)
     assert [o.ok for o in outcomes] == [True]
@@ -50,8 +59,12 @@ def test_digest_newest_first_capped_with_and_n_more(tmp_path: Path, hook: Webhoo
 
 def test_at_most_three_per_company_unless_named(tmp_path: Path, hook: WebhookSink) -> None:
     db = new_db(tmp_path)
-    store_postings(db, [posting(i, company="BigCo", title=f"Intern {i}") for i in range(6)]
-                   + [posting(10, company="Small", title="Other Intern")], "2026-11-26T00:00:00Z")
+    store_postings(
+        db,
+        [posting(i, company="BigCo", title=f"Intern {i}") for i in range(6)]
+        + [posting(10, company="Small", title="Other Intern")],
+        "2026-11-26T00:00:00Z",
+    )
     url = f"json://127.0.0.1:{hook.port}/hook"
     subs = [subscription("any", [url]), subscription("bigco-fan", [url + "?x=1"], {"companies": ["bigco"]})]
     run_alerts(db, subs, "2026-11-26T01:00:00Z")
@@ -116,7 +129,9 @@ def test_paused_gets_nothing_and_builds_no_backlog(tmp_path: Path, hook: Webhook
 def test_failing_channel_does_not_block_others_and_is_given_up_after_48h(tmp_path: Path) -> None:
     db = new_db(tmp_path)
     with WebhookSink(status=500) as broken, WebhookSink() as good, WebhookSink() as operator:
-        subs = [subscription("s", [f"json://127.0.0.1:{broken.port}/hook", f"json://127.0.0.1:{good.port}/hook"])]
+        subs = [
+            subscription("s", [f"json://127.0.0.1:{broken.port}/hook", f"json://127.0.0.1:{good.port}/hook"])
+        ]
         store_postings(db, [posting(1)], "2026-11-26T00:00:00Z")
         first = run_alerts(db, subs, "2026-11-26T00:00:00Z")
         assert sorted(o.ok for o in first) == [False, True]
@@ -148,9 +163,11 @@ def test_backoff_doubles_up_to_six_hours() -> None:
 
 
 HOSTILE = posting(
-    99, company="Evil <b>Corp</b> @everyone",
-    title='Intern <script>alert(1)</script> [click here](https://evil.example) <!channel> @here',
-    apply_url="javascript:alert(1)", url="https://jobs.example.org/evil/99",
+    99,
+    company="Evil <b>Corp</b> @everyone",
+    title="Intern <script>alert(1)</script> [click here](https://evil.example) <!channel> @here",
+    apply_url="javascript:alert(1)",
+    url="https://jobs.example.org/evil/99",
 )
 
 
@@ -166,7 +183,9 @@ def test_scraped_markup_and_mentions_never_reach_a_message(scheme: str) -> None:
 
 
 def test_chat_messages_stay_within_service_limits() -> None:
-    lines = [Line.of(posting(i, title=f"Software Engineering Intern number {i} " + "x" * 60)) for i in range(60)]
+    lines = [
+        Line.of(posting(i, title=f"Software Engineering Intern number {i} " + "x" * 60)) for i in range(60)
+    ]
     digest = Digest("s", lines, 0, "internwatch subscriptions pause s", "internwatch export --filter s")
     for scheme, limit in (("discord", 2000), ("tgram", 4096)):
         title, body, _ = render_for(f"{scheme}://x", digest)
