@@ -23,7 +23,7 @@ from alerts.matcher import FilterIndex
 from config.clock import iso, parse_instant
 from config.models import SubscriptionConfig
 from config.secrets import REDACTOR, mask_url
-from store.models import Posting
+from store.models import Location, Posting
 from store.writer import row_to_posting
 
 FIRST_RETRY = timedelta(minutes=5)
@@ -268,9 +268,41 @@ def due_batches(db: sqlite_utils.Database, now: datetime) -> list[Batch]:
         batch.delivery_ids.append(row["delivery_id"])
         posting = {k: v for k, v in row.items() if not k.startswith("delivery_")}
         batch.postings.append(row_to_posting(posting))
+    places = _cluster_places(db, {p.cluster_id for b in batches.values() for p in b.postings})
     for batch in batches.values():
+        batch.postings = [_with_cluster_places(p, places) for p in batch.postings]
         batch.postings.sort(key=lambda p: p.posted_at or p.first_seen or "", reverse=True)
     return list(batches.values())
+
+
+def _cluster_places(
+    db: sqlite_utils.Database, clusters: set[str | None]
+) -> dict[str, tuple[list[Location], list[str]]]:
+    """Every open location of each cluster: one opening posted per city is one message line."""
+    wanted = sorted(c for c in clusters if c)
+    found: dict[str, tuple[list[Location], list[str]]] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        sql = (
+            "SELECT cluster_id, locations, raw_locations FROM postings"
+            f" WHERE closed_at IS NULL AND cluster_id IN ({','.join('?' * len(chunk))}) ORDER BY id"
+        )
+        for cluster, locations, raw in db.execute(sql, chunk).fetchall():
+            locs, raws = found.setdefault(cluster, ([], []))
+            for loc in json.loads(locations or "[]"):
+                if Location(**loc) not in locs:
+                    locs.append(Location(**loc))
+            raws.extend(r for r in json.loads(raw or "[]") if r not in raws)
+    return found
+
+
+def _with_cluster_places(
+    posting: Posting, places: dict[str, tuple[list[Location], list[str]]]
+) -> Posting:
+    locs, raws = places.get(posting.cluster_id or "", ([], []))
+    merged = list(posting.locations) + [loc for loc in locs if loc not in posting.locations]
+    merged_raw = list(posting.raw_locations) + [r for r in raws if r not in posting.raw_locations]
+    return posting.model_copy(update={"locations": merged, "raw_locations": merged_raw})
 
 
 def _schedule_allows(sub: Subscription, now: datetime) -> bool:

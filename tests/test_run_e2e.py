@@ -115,6 +115,8 @@ def test_crawl_store_alert_and_rerun_changes_nothing(tmp_path: Path, boards: Boa
             "Administrative Business Partner - Security"
         ]
         assert payload["postings"][0]["company"] == "Palantir"
+        where = payload["postings"][0]["locations"]
+        assert "Palo Alto" in where and "New York" in where  # both cities of the one opening
         clusters = rows(db, "SELECT DISTINCT cluster_id FROM postings WHERE source = 'palantir'")
         assert len(clusters) == 1
 
