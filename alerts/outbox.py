@@ -100,7 +100,7 @@ def sync_subscriptions(
             row = subscription_row(sub, "file", now)
             old = existing.get(sub.name)
             if old is None:
-                db["subscriptions"].insert(row)
+                db.table("subscriptions").insert(row)
                 continue
             db.execute(
                 "UPDATE subscriptions SET notify = ?, frequency = ?, filter = ?,"
@@ -118,7 +118,7 @@ def add_subscription(db: sqlite_utils.Database, sub: SubscriptionConfig, now: da
         old = db.execute("SELECT origin FROM subscriptions WHERE name = ?", [sub.name]).fetchone()
         if old and old[0] == "file":
             return False
-        db["subscriptions"].upsert(subscription_row(sub, "cli", now), pk="name")
+        db.table("subscriptions").upsert(subscription_row(sub, "cli", now), pk="name")
     return True
 
 

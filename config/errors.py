@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -32,7 +32,7 @@ def _loc_text(loc: Sequence[int | str]) -> str:
 
 
 def format_validation_error(
-    where: str, exc: ValidationError, known_keys: dict[tuple[str | int, ...], Iterable[str]]
+    where: str, exc: ValidationError, known_keys: Mapping[tuple[str | int, ...], Iterable[str]]
 ) -> str:
     """Turn pydantic's error into lines like `file: entry: unknown key 'bord' (did you mean 'board'?)`.
 

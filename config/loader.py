@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -170,15 +170,15 @@ def parse_subscription(raw: Any, where: str, filter_model: type[BaseModel]) -> S
     try:
         sub = SubscriptionConfig(**raw)
     except ValidationError as exc:
-        known = {(): SubscriptionConfig.model_fields.keys()}
+        known: dict[tuple[str | int, ...], Iterable[str]] = {(): list(SubscriptionConfig.model_fields)}
         raise ConfigError(REDACTOR.redact(format_validation_error(where, exc, known))) from exc
     except TypeError as exc:
         raise ConfigError(f"{where}: {exc}") from exc
     try:
         filter_model.model_validate(sub.filter)
     except ValidationError as exc:
-        known = {(): filter_model.model_fields.keys()}
-        message = format_validation_error(f"{where}: filter", exc, known)
+        filter_keys: dict[tuple[str | int, ...], Iterable[str]] = {(): list(filter_model.model_fields)}
+        message = format_validation_error(f"{where}: filter", exc, filter_keys)
         raise ConfigError(message.replace(": filter: ", ": filter.", 1)) from exc
     check_notify_urls(sub.notify, where)
     return sub
@@ -214,7 +214,7 @@ def load_settings(config_dir: Path) -> Settings:
     try:
         settings = Settings(**data)
     except ValidationError as exc:
-        known = {(): Settings.model_fields.keys()}
+        known: dict[tuple[str | int, ...], Iterable[str]] = {(): list(Settings.model_fields)}
         raise ConfigError(format_validation_error(str(path), exc, known)) from exc
     check_notify_urls(settings.operator_notify, f"{path}: operator_notify")
     return settings

@@ -52,7 +52,8 @@ def run_demo(verbose: bool = False, out_dir: Path | None = None) -> int:
         stale.unlink()
     server, sources = _serve_boards()
     smtp = SmtpSink().start()
-    hook = WebhookSink().start()
+    hook = WebhookSink()
+    hook.start()
     try:
         config = out / "config"
         config.mkdir(exist_ok=True)

@@ -112,7 +112,10 @@ def crawl(
     if pending:
         everything = defer.DeferredList(pending, consumeErrors=True)
         # callLater: also correct when every crawl failed before the reactor started
-        everything.addBoth(lambda _: reactor.callLater(0, reactor.stop))  # type: ignore[attr-defined]
+        def _stop(_: object) -> None:
+            reactor.callLater(0, reactor.stop)  # type: ignore[attr-defined,arg-type,misc]
+
+        everything.addBoth(_stop)
         process.start(stop_after_crawl=False)
     return _outcomes(sources, db_path, run_id, started_at, crashes)
 

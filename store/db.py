@@ -54,20 +54,20 @@ BOOKKEEPING_COLUMNS = frozenset({"content_hash", "missing_count"})
 
 @migrations()
 def m001_initial(db: sqlite_utils.Database) -> None:
-    db["postings"].create(
+    db.table("postings").create(
         POSTING_COLUMNS,
         pk="id",
         not_null={"source", "kind", "company", "title", "url"},
         defaults={"missing_count": 0, "kind": "posting", "is_internship": 0},
     )
-    db["postings"].create_index(["source", "closed_at"])
-    db["postings"].create_index(["cluster_id"])
-    db["postings"].create_index(["first_seen"])
-    db["postings"].create_index(["url"])
-    db["postings"].enable_fts(
+    db.table("postings").create_index(["source", "closed_at"])
+    db.table("postings").create_index(["cluster_id"])
+    db.table("postings").create_index(["first_seen"])
+    db.table("postings").create_index(["url"])
+    db.table("postings").enable_fts(
         ["title", "company", "description"], create_triggers=True, tokenize="porter"
     )
-    db["sources"].create(
+    db.table("sources").create(
         {
             "name": str,
             "type": str,
@@ -84,7 +84,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         },
         pk="name",
     )
-    db["crawl_runs"].create(
+    db.table("crawl_runs").create(
         {
             "id": int,
             "run_id": str,
@@ -102,8 +102,8 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["crawl_runs"].create_index(["source", "started_at"])
-    db["subscriptions"].create(
+    db.table("crawl_runs").create_index(["source", "started_at"])
+    db.table("subscriptions").create(
         {
             "name": str,
             "notify": str,  # JSON list of apprise URLs (secrets: never printed)
@@ -118,7 +118,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         pk="name",
         defaults={"paused": 0, "frequency": "instant"},
     )
-    db["deliveries"].create(
+    db.table("deliveries").create(
         {
             "id": int,
             "subscription": str,
@@ -137,8 +137,8 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         pk="id",
         defaults={"attempts": 0, "status": "pending"},
     )
-    db["deliveries"].create_index(["subscription", "cluster_id", "target"], unique=True)
-    db["deliveries"].create_index(["status", "next_attempt_at"])
+    db.table("deliveries").create_index(["subscription", "cluster_id", "target"], unique=True)
+    db.table("deliveries").create_index(["status", "next_attempt_at"])
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:

@@ -70,7 +70,7 @@ def record_run(
     if verdict is None:
         verdict = Verdict(False, error) if status != "ok" else Verdict(True)
     with db.conn:
-        db["crawl_runs"].insert(
+        db.table("crawl_runs").insert(
             {
                 "run_id": run_id,
                 "source": source.name,
@@ -90,7 +90,7 @@ def record_run(
             "SELECT unhealthy_alerted_at FROM sources WHERE name = ?", [source.name]
         ).fetchone()
         alerted = row[0] if row else None
-        db["sources"].upsert(
+        db.table("sources").upsert(
             {
                 "name": source.name,
                 "type": source.type,
