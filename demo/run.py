@@ -17,31 +17,19 @@ from typing import Any
 
 import yaml
 
-from demo.servers import BoardServer, Reply, SmtpSink, WebhookSink
+from demo.servers import BoardServer, SmtpSink, WebhookSink, serve_routes
 
 DATA = Path(__file__).resolve().parent / "data"
 
 
-def _serve_boards() -> tuple[BoardServer, list[dict[str, Any]]]:
-    spec = json.loads((DATA / "boards.json").read_text())
-    server = BoardServer()
-    sources = []
-    for entry in spec["sources"]:
-        server.routes.setdefault(entry["path"], Reply(b""))
-        for extra_path, extra_file in entry.get("extra", {}).items():
-            server.routes[extra_path] = Reply(b"")
-            entry.setdefault("_extra_files", {})[extra_path] = extra_file
-    server.start()
-    base = server.base.encode()
-    for entry in spec["sources"]:
-        body = (DATA / entry["file"]).read_bytes().replace(b"{{BASE}}", base)
-        server.routes[entry["path"]] = Reply(body, content_type=entry.get("content_type", "application/json"))
-        for extra_path, extra_file in entry.get("_extra_files", {}).items():
-            extra = (DATA / extra_file).read_bytes().replace(b"{{BASE}}", base)
-            ctype = "text/html" if extra_file.endswith(".html") else "application/json"
-            server.routes[extra_path] = Reply(extra, content_type=ctype)
-        sources.append(dict(entry["source"], url=server.url(entry["path"])))
-    return server, sources
+def _serve_boards() -> tuple[list[BoardServer], list[dict[str, Any]]]:
+    """One local server per bundled board (each folder of demo/data has a routes.json)."""
+    servers, sources = [], []
+    for folder in sorted(p.parent for p in DATA.glob("*/routes.json")):
+        server, source = serve_routes(folder)
+        servers.append(server)
+        sources.append(source)
+    return servers, sources
 
 
 def run_demo(verbose: bool = False, out_dir: Path | None = None) -> int:
@@ -50,7 +38,7 @@ def run_demo(verbose: bool = False, out_dir: Path | None = None) -> int:
     db_path = out / "demo.db"
     for stale in out.glob("demo.db*"):
         stale.unlink()
-    server, sources = _serve_boards()
+    servers, sources = _serve_boards()
     smtp = SmtpSink().start()
     hook = WebhookSink()
     hook.start()
@@ -79,7 +67,8 @@ def run_demo(verbose: bool = False, out_dir: Path | None = None) -> int:
             yaml.safe_dump({"subscriptions": subscriptions}, sort_keys=False)
         )
         (config / "settings.yaml").write_text(yaml.safe_dump({"autothrottle": False, "retry_times": 1}))
-        print(f"demo: serving {len(sources)} sample boards on {server.base}")
+        kinds = ", ".join(sorted({str(s["type"]) for s in sources}))
+        print(f"demo: serving {len(sources)} sample boards ({kinds}) on 127.0.0.1")
         print(f"demo: SMTP server on 127.0.0.1:{smtp.port}, webhook receiver on 127.0.0.1:{hook.port}")
         print("demo: running `internwatch run` (crawl, store, match, deliver) ...\n")
         args = [sys.executable, "-m", "cli", "run", "--config", str(config), "--db", str(db_path)]
@@ -114,6 +103,7 @@ def run_demo(verbose: bool = False, out_dir: Path | None = None) -> int:
         print(f"demo: {len(smtp.messages)} email(s) and {len(hook.received)} webhook message(s) delivered")
         return code
     finally:
-        server.stop()
+        for server in servers:
+            server.stop()
         smtp.stop()
         hook.stop()

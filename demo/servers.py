@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -226,3 +227,27 @@ def _auth_ok() -> Any:
     from aiosmtpd.smtp import AuthResult
 
     return AuthResult(success=True)
+
+
+def serve_routes(folder: Path, name: str | None = None) -> tuple[BoardServer, dict[str, Any]]:
+    """A started BoardServer for a fixture folder's `routes.json`, and the source to crawl.
+
+    `routes.json`: `{"source": {...sources.yaml entry without url...}, "start": "/path",
+    "routes": {"/path": {"file": "x.json", "status": 200, "content_type": "...", "headers": {}}}}`.
+    In served files, `{{BASE}}` becomes the server's `http://127.0.0.1:PORT`.
+    """
+    spec = json.loads((folder / "routes.json").read_text())
+    server = BoardServer()
+    for path, route in spec["routes"].items():
+        body = (folder / route["file"]).read_bytes() if "file" in route else route.get("body", "").encode()
+        server.routes[path] = Reply(
+            body.replace(b"{{BASE}}", server.base.encode()),
+            status=route.get("status", 200),
+            content_type=route.get("content_type", "application/json"),
+            headers=route.get("headers", {}),
+        )
+    server.start()
+    source = dict(spec["source"], url=server.url(spec["start"]))
+    if name:
+        source["name"] = name
+    return server, source

@@ -123,26 +123,9 @@ def fixture_server(type_name: str) -> tuple[Any, dict[str, Any]]:
     In served files, `{{BASE}}` becomes the server's `http://127.0.0.1:PORT`. Stop the server
     with `.stop()` (or use it as a context manager).
     """
-    from demo.servers import BoardServer, Reply
+    from demo.servers import serve_routes
 
-    folder = FIXTURES / type_name
-    spec = json.loads((folder / "routes.json").read_text())
-    server = BoardServer()
-    for path, route in spec["routes"].items():
-        body = (
-            (folder / route["file"]).read_bytes()
-            if "file" in route
-            else route.get("body", "").encode()
-        )
-        server.routes[path] = Reply(
-            body.replace(b"{{BASE}}", server.base.encode()),
-            status=route.get("status", 200),
-            content_type=route.get("content_type", "application/json"),
-            headers=route.get("headers", {}),
-        )
-    server.start()
-    source = dict(spec["source"], url=server.url(spec["start"]))
-    return server, source
+    return serve_routes(FIXTURES / type_name)
 
 
 def normalised(items: list[dict[str, Any]], base: str) -> list[dict[str, Any]]:
