@@ -1,0 +1,95 @@
+"""The cron entry point, export formats, search and sources through the real CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+from demo.servers import BoardServer, Reply
+from tests.conftest import ROOT, run_cli, write_config
+
+FIX = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[str]]:
+    tmp = tmp_path_factory.mktemp("cli")
+    routes = {
+        "/gh/acme": Reply((FIX / "greenhouse" / "acme_interns.json").read_bytes()),
+        "/lever/palantir": Reply((FIX / "lever" / "palantir.json").read_bytes()),
+    }
+    with BoardServer(routes) as boards:
+        config = write_config(tmp / "config", [
+            {"name": "acme", "type": "greenhouse", "board": "acme", "url": boards.url("/gh/acme")},
+            {"name": "palantir", "type": "lever", "site": "palantir", "company": "Palantir",
+             "url": boards.url("/lever/palantir")},
+        ], [{"name": "sg", "notify": ["json://127.0.0.1:9/hook"], "filter": {"locations": ["Singapore"], "strict": True}}])
+        base = ["--config", str(config), "--db", str(tmp / "iw.db")]
+        proc = subprocess.run(  # exactly what cron runs
+            [sys.executable, "run_crawl.py", *base, "--source", "acme", "--source", "palantir"],
+            cwd=ROOT, capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        assert "acme: 4 postings (4 new" in proc.stdout, proc.stderr
+        assert proc.returncode == 1  # the webhook on port 9 is down: a failed delivery
+        assert "sg: FAILED to send" in proc.stderr
+        yield base
+
+
+def test_export_json_is_the_record(crawled: list[str]) -> None:
+    result = run_cli("export", "--format", "json", *crawled)
+    records = json.loads(result.out)
+    assert len(records) == 6
+    keys = {"id", "source", "kind", "company", "title", "url", "apply_url", "is_internship", "locations",
+            "remote", "pay", "seasons", "graduation", "degrees", "sponsorship", "duration_months",
+            "deadline", "categories", "description", "posted_at", "first_seen", "last_seen", "closed_at",
+            "cluster_id"}
+    assert all(keys <= set(r) for r in records)
+    ds = next(r for r in records if r["title"] == "Data Science Intern (Summer 2027)")
+    assert ds["url"] == "https://boards.greenhouse.io/acmeanalytics/jobs/7100001?gh_jid=7100001"  # gh_src gone
+
+
+@pytest.mark.parametrize("fmt", ["csv", "md", "rss"])
+def test_export_other_formats(crawled: list[str], fmt: str) -> None:
+    result = run_cli("export", "--format", fmt, *crawled)
+    assert result.code == 0
+    if fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(result.out)))
+        assert len(rows) == 6 and "title" in rows[0]
+    elif fmt == "md":
+        assert result.out.count("\n| ") >= 6 and "Data Science Intern (Summer 2027)" in result.out
+    else:
+        items = ElementTree.fromstring(result.out).findall("./channel/item")
+        assert len(items) == 6
+
+
+def test_export_filter_by_subscription(crawled: list[str]) -> None:
+    result = run_cli("export", "--format", "json", "--filter", "sg", *crawled)
+    assert [r["title"] for r in json.loads(result.out)] == ["Data Science Intern (Summer 2027)"]
+    missing = run_cli("export", "--filter", "nope", *crawled)
+    assert missing.code == 2 and "no subscription named 'nope'" in missing.err
+
+
+def test_search_quotes_user_input(crawled: list[str]) -> None:
+    hits = json.loads(run_cli("search", "retailers pricing", "--json", *crawled).out)
+    assert [h["title"] for h in hits] == ["Data Science Intern (Summer 2027)"]
+    # FTS syntax in a query is treated as words, never as an error or a column filter
+    odd = run_cli("search", 'title:"intern" OR NEAR(', *crawled)
+    assert odd.code == 0
+    only = run_cli("search", "intern", "--company", "palantir", *crawled)
+    assert "no postings match" in only.out
+
+
+def test_sources_list_and_check(crawled: list[str]) -> None:
+    listing = run_cli("sources", *crawled)
+    assert "acme" in listing.out and "healthy" in listing.out
+    check = run_cli("sources", "check", *crawled)
+    assert check.code == 0 and "valid" in check.out and " ok " in check.out
