@@ -1,0 +1,330 @@
+"""Is a blog or newsletter entry a posting (an opening someone can apply to) or an article?
+
+A posting offers a role: it says who is hiring, what the person will do, what they need,
+where, for how long, for what pay and how to apply. An article talks *about* internships: an
+intern's story, an interview, advice, a newsroom piece about a company's interns, a market
+report. Articles often say "Internship" in the title and end with "applications are open
+now"; that alone does not make them postings.
+
+The decision is a sum of transparent weighted cues (:func:`cues` lists every cue that fired
+with its weight, for debugging and for the bench). Precision of "posting" comes first: an
+article filed as a posting would alert students to something they cannot apply to, while a
+posting filed as an article is still stored and searchable. So an entry is a posting only
+when (1) the score reaches :data:`THRESHOLD` and (2) it has at least one cue that *offers*
+a role (a hiring statement, a requirements or duties section) and at least one concrete
+term (pay, place, duration, dates, how to apply).
+
+:func:`hiring_company` finds the company that hires, not the blog that wrote the entry.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Label = Literal["posting", "article"]
+
+#: score at or above which an entry (that also offers a role with concrete terms) is a posting
+THRESHOLD = 4.0
+
+_F = re.IGNORECASE | re.MULTILINE
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One fired cue: its name, weight and group ("offer", "terms", "article", "title")."""
+
+    name: str
+    weight: float
+    group: str
+
+
+# -- posting cues: a role is offered ----------------------------------------------------------
+
+_HIRING = re.compile(
+    r"\b(?:we(?:'re|’re| are)|i(?:'m|’m| am)|is|are|(?:is|are) now)\s+(?:now\s+|currently\s+|also\s+)?"
+    r"(?:hiring|looking\s+for|seeking|searching\s+for|recruiting|taking|opening)\b(?!\s+(?:interns?\s+)?"
+    r"(?:for\s+summer\s+\d{4}\s*[—–-]+\s*see|back|forward))"
+    r"|\b(?:is|are)\s+offering\b|\bseeks\s+(?:an?|two|three|\d+)\b"
+    r"|\bnow\s+accepting\s+applications\b|\bnow\s+open\s+for\s+applications\b"
+    r"|\bwe\s+need\s+(?:an?(?:other)?|two)\b|\b(?:is|are)\s+now\s+accepting\b"
+    r"|\bhas\s+(?:space|room|a\s+place|an\s+opening)\s+for\b"
+    r"|\bwe(?:'d|’d|\s+would)\s+love\s+to\s+have\s+an?\s+\w*\s*intern\b"
+    r"|\b(?:roles?|positions?|openings?)\s+open\s+right\s+now\b|\bhave\s+(?:two|three|\d+)\s+roles\s+open\b",
+    _F,
+)
+_REQUIREMENTS = re.compile(
+    r"^\W*(?:requirements|required\s+skills|(?:minimum|preferred|basic)\s+qualifications|"
+    r"qualifications|what\s+you(?:'ll|’ll| will)\s+need|what\s+we\s+need|"
+    r"what\s+we(?:'d|’d| would)\s+love\s+to\s+see|what\s+we(?:'re|’re| are)\s+looking\s+for|"
+    r"you\s+have|who\s+should\s+apply|who\s+can\s+apply|(?:dein|ihr|your)\s+profile?|profile|"
+    r"you\s+might\s+be\s+a\s+good\s+fit|preferred|nice\s+to\s+have)\b"
+    r"|\bcandidates?\s+should\b|\bthe\s+successful\s+candidate\b|\byou\s+should\s+be\b"
+    r"|\byou\s+(?:are|'re|’re)\s+(?:enrolled|studying|a\s+student|currently)\b"
+    r"|\b(?:pursuing|enrolled\s+in)\s+an?\s+(?:bs|ms|ba|bachelor|master|degree|co-?op)"
+    r"|\bmust\s+be\s+(?:authori[sz]ed|enrolled|a\s+student|eligible)"
+    r"|\byou(?:'ll|’ll| will)\s+need\s+to\s+be\b|\bwe(?:'d|’d| would)\s+like\s+you\s+to\s+(?:be|know|have)\b"
+    r"|\bideally,?\s+you(?:'re|’re|\s+are|\s+have)\b|\byou\s+should\s+(?:know|have|be)\b",
+    _F,
+)
+_DUTIES = re.compile(
+    r"^\W*(?:responsibilities|what\s+you(?:'ll|’ll|\s+will|'d|’d|\s+would)\s+(?:be\s+)?do(?:ing)?|"
+    r"the\s+role|your\s+role|deine\s+aufgaben|main\s+tasks|tasks|duties|the\s+intern\s+will|"
+    r"what\s+it\s+involves|in\s+this\s+role)\b"
+    r"|\b(?:the\s+)?interns?\s+will\s+(?!be\s+(?:back|returning))"
+    r"|\bin\s+this\s+role,?\s+you\b|\bas\s+an?\s+intern,?\s+you\s+will\b"
+    r"|\byou(?:'ll|’ll| will|'d|’d| would)\s+(?:be\s+)?(?:work(?:ing)?\s+on|help(?:ing)?|own|build|"
+    r"write|run|join|ship|support|design|pair|assist|lead|research|train|analy[sz]e)\b"
+    r"|\bduties\s+include\b|\btasks\s+include\b|\byou(?:'d|’d|\s+would)\s+be\s+\w+ing\b"
+    r"|^\W*the\s+project\s*:",
+    _F,
+)
+# -- concrete terms of an offer ----------------------------------------------------------------
+_PAY = re.compile(
+    r"(?:[$€£]|\b(?:chf|cad|usd|eur|gbp|s\$|sgd)\s?)\s?\d[\d,.]*\s*k?"
+    r"(?:\s*[–-]\s*[$€£]?\d[\d,.]*\s*k?)?\s*(?:cad\s*)?(?:/|per\s+|an?\s+|pro\s+rata)\s*"
+    r"(?:hour|hr|h\b|month|mo\b|week|wk|year|yr|summer)?"
+    r"|\b(?:stipend|salary|hourly\s+rate|monthly\s+allowance|allowance\s+of|pay(?:ment)?\s*:|"
+    r"rate\s*:|compensation\s*:|paid\s+(?:summer\s+)?internship|paid\s+position|"
+    r"it(?:'s|’s| is)\s+paid|pays\s+[$€£]|conditions\s*:)\b",
+    _F,
+)
+_PLACE = re.compile(
+    r"^\W*(?:location|where|standort|headquarters|based\s+in)\s*:"
+    r"|\b(?:based\s+in|in\s+our\s+\w+(?:\s+\w+)?\s+office|(?:on-?site|hybrid|fully\s+remote)\b)"
+    r"|\bremote\s*\((?:americas|europe|us|eu|anywhere|utc)",
+    _F,
+)
+_DURATION = re.compile(
+    r"\b(?:duration|start(?:\s+date)?|schedule|when)\s*:"
+    r"|\b(?:\d+|two|three|four|five|six|ten|twelve)\s*(?:[–-]\s*\d+\s*)?[- ](?:months?|weeks?)\b"
+    r"(?!\s+(?:ago|later|long\s+internship\s+at))"
+    r"|\b(?:starting|from|start(?:s|ing)?\s+in)\s+(?:in\s+)?(?:january|february|march|april|may|june|"
+    r"july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b"
+    r"|\b\d+\s*(?:h|hrs|hours)\s*(?:/|a|per)\s*week\b",
+    _F,
+)
+_APPLY = re.compile(
+    r"\b(?:to\s+apply|how\s+to\s+apply|apply\s+(?:here|now|by|before|via|through|on\s+our|at|"
+    r"with\s+your|online|early|on\s+grab)|bewirb\s+dich|"
+    r"send\s+(?:your|us\s+your|me\s+your|a|an)\s+(?:cv|resume|application|writing\s+sample|github|"
+    r"cover\s+letter)|(?:please\s+)?send\s+your\s+(?:cv|application)|"
+    r"email\s+(?:your|me|us)\b|submit\s+(?:a|your)\s+(?:resume|cv|application)|"
+    r"applications?\s+(?:close|deadline|are\s+reviewed\s+on|open\s+until)|"
+    r"deadline(?:\s+for\s+applications)?\s*(?::|is)|review\s+of\s+applications|"
+    r"closes?\s+(?:friday|sunday|monday|\d|on|in)|apply\s+through\s+(?:the|your)|"
+    r"positions\s+are\s+filled|mention\s+this\s+post|by\s+(?:january|february|march|april|may|june|"
+    r"july|august|september|october|november|december)\s+\d{1,2}|before\s+\d{1,2}\s+(?:january|"
+    r"february|march|april|may|june|july|august|september|october|november|december))",
+    _F,
+)
+# A newsletter line that lists one opening: a role word plus a concrete term on one line.
+_LISTED_ROLE = re.compile(
+    r"^\W*(?:\d+[.)]\s*)?[^\n]*\b(?:intern|internship|co-?op|summer\s+analyst|apprentice(?:ship)?|"
+    r"internship\s+programm?e?)\b[^\n]*(?:closes|apply|deadline|rolling|https?://|[$€£]\s?\d|"
+    r"s\$\d|/month|/hour|\d+\s+weeks|\d+\s+months)",
+    _F,
+)
+_CONTACT = re.compile(
+    r"\b[\w.+-]+@[\w-]+\.[\w.]+\b|https?://\S+/(?:jobs?|careers?|positions?|remote-jobs)/\S+", _F
+)
+
+# -- article cues: talk about internships --------------------------------------------------------
+_ARTICLE_TITLE = re.compile(
+    r"\b(?:how\s+(?:i|we|to|our)|tips|what\s+i\s+learned|lessons?|meet\s+(?:our|the)|spotlight|"
+    r"diar(?:y|ies)|recap|q\s*&\s*a|interview\s+with|stories|story|a\s+day\s+in|day\s+in\s+the\s+life|"
+    r"reflections?|podcast|episode|guide|explained|why\s+(?:i|we|you)|what\s+to\s+expect|"
+    r"behind\s+the\s+scenes|ask\s+the|state\s+of|welcomes|what\s+our|i\s+turned|my|"
+    r"is\s+it\s+worth|mistakes|should\s+i|the\s+\w+\s+(?:questions|market)|here's\s+why|built\s+this)\b"
+    r"|\?\s*$",
+    re.IGNORECASE,
+)
+_FIRST_PERSON = re.compile(r"\b(?:i|my|me|i'm|i’m|i've|i’ve|i'd|i’d|myself)\b", re.IGNORECASE)
+_NARRATIVE = re.compile(
+    r"\b(?:i|we|she|he|they|[A-Z][a-z]+)\s+(?:also\s+|finally\s+|first\s+|then\s+)?"
+    r"(?:worked|learned|learnt|spent|joined|built|shipped|got|landed|received|interned|applied|"
+    r"turned|welcomed|analy[sz]ed|looked|presented|led|ran|redesigned|rewrote|asked|sat|talked|"
+    r"wasted|went|practi[sc]ed|wanted|almost|didn't|didn’t|loved|enjoyed|had|was|were|did|"
+    r"cycle|met|took|started\s+as|told|said)\b",
+)
+_ARTICLE_TEXT = re.compile(
+    r"\b(?:said|says|told\s+us|we\s+asked|we\s+sat\s+down|reader\s+question|readers?\s+(?:email|ask)|"
+    r"our\s+advice|my\s+advice|advice|tips?\b|here\s+are\s+(?:ten|\d+|four|five|the\s+places)|"
+    r"this\s+post\s+is\s+part\s+of|listen\s+on|show\s+notes|in\s+this\s+episode|newsroom|"
+    r"announced|we\s+analy[sz]ed|we\s+looked\s+at|interns?\s+(?:joined|built|shipped)|"
+    r"this\s+(?:summer|year),?\s+(?:we\s+welcomed|\d+\s+interns)|intern\s+class|this\s+year's\s+class|"
+    r"our\s+(?:largest|first)\s+intern|what\s+a\s+summer|we're\s+proud|we(?:'re|’re| are)\s+grateful|"
+    r"we'll\s+miss|good\s+luck|people\s+(?:often\s+)?ask|a\s+lot\s+of\s+people\s+asked|"
+    r"(?:lots|everything)\s+(?:i|we)\s+learned|thank\s+you\s+to|the\s+honest\s+answer|"
+    r"depends|recruiters\s+spend|starting\s+your\s+first|journey)",
+    _F,
+)
+_QA = re.compile(r"^\s*(?:q|a)\s*[:.]", _F)
+
+# -- title cues -------------------------------------------------------------------------------
+_ROLE_TITLE = re.compile(
+    r"\b(?:intern|internship|co-?op|apprenticeship|werkstudent|student\s+researcher|trainee|"
+    r"summer\s+analyst|researcher|engineer|analyst|developer|designer)\b",
+    re.IGNORECASE,
+)
+_POSTING_TITLE = re.compile(
+    r"^\s*(?:hiring|job|open\s+(?:call|position)|apply\s+now|now\s+accepting|internship\s*(?:opportunity)?:|"
+    r"we(?:'re|’re| are)\s+hiring|join\s+us|come\s+(?:intern|work)\s+with\s+us)\b"
+    r"|\b(?:wanted|hiring|we\s+need|looking\s+for|openings?|"
+    r"internships?\s+closing|taking\s+interns)\b",
+    re.IGNORECASE,
+)
+
+
+def cues(title: str, text: str) -> list[Cue]:
+    """Every cue that fires on an entry, with its weight (positive: posting)."""
+    fired: list[Cue] = []
+
+    def add(name: str, weight: float, group: str, hits: int = 1, cap: int = 1) -> None:
+        if hits:
+            fired.append(Cue(name, weight * min(hits, cap), group))
+
+    add("hiring statement", 2.0, "offer", len(_HIRING.findall(text)) + len(_HIRING.findall(title)), 2)
+    add("requirements", 2.0, "offer", len(_REQUIREMENTS.findall(text)), 2)
+    add("duties", 1.5, "offer", len(_DUTIES.findall(text)), 2)
+    listed = len(_LISTED_ROLE.findall(text))
+    add("list of openings", 3.0, "offer", 1 if listed >= 2 else 0)
+    add("pay", 1.5, "terms", len(_PAY.findall(text)), 2)
+    add("place", 1.0, "terms", len(_PLACE.findall(text)))
+    add("duration or start", 1.0, "terms", len(_DURATION.findall(text)), 2)
+    add("how to apply", 2.0, "terms", len(_APPLY.findall(text)), 2)
+    add("contact or job link", 1.0, "terms", len(_CONTACT.findall(text)))
+    add("role-like title", 1.0, "title", 1 if _ROLE_TITLE.search(title) else 0)
+    add("hiring title", 2.0, "title", 1 if _POSTING_TITLE.search(title) else 0)
+
+    words = max(len(text.split()), 1)
+    first = len(_FIRST_PERSON.findall(text))
+    density = 100.0 * first / words
+    add("article title", -4.0, "article", 1 if _ARTICLE_TITLE.search(title) else 0)
+    add("first-person narrative", -1.0, "article", int(density // 1.5), 4)
+    add("past-tense narrative", -1.0, "article", len(_NARRATIVE.findall(text)), 6)
+    add("article wording", -1.5, "article", len(_ARTICLE_TEXT.findall(text)), 4)
+    add("interview Q&A", -3.0, "article", 1 if len(_QA.findall(text)) >= 2 else 0)
+    return fired
+
+
+def score(title: str, text: str) -> float:
+    return sum(c.weight for c in cues(title, text))
+
+
+def classify_entry(title: str, text: str) -> Label:
+    """"posting" when the entry offers a role with concrete terms (see module doc), else "article"."""
+    fired = cues(title, text)
+    groups = {c.group for c in fired if c.weight > 0}
+    total = sum(c.weight for c in fired)
+    if total >= THRESHOLD and "offer" in groups and "terms" in groups:
+        return "posting"
+    return "article"
+
+
+# -- the hiring company --------------------------------------------------------------------------
+
+_LABEL_WORDS = frozenset(
+    {
+        "join us", "newsletter", "roundup", "digest", "weekly", "this week",
+        "internship", "internships", "job", "jobs", "hiring", "open call", "open position", "apply now",
+        "now accepting applications", "internship opportunity", "founder's note", "founder’s note",
+        "q&a", "news", "newsroom", "update", "career newsletter", "announcement", "podcast",
+        "intern spotlight", "internship diaries", "internship stories", "ask the recruiter",
+        "we're hiring", "we’re hiring", "opportunity", "reminder", "deadline", "position",
+        "role", "vacancy", "career", "careers", "event", "webinar",
+    }
+)
+_NAME = r"[A-Z][\w&.'’-]*(?:\s+(?:&\s+)?(?:[A-Z][\w&.'’-]*|of|de|the|and|for))*"
+_AT_COMPANY = re.compile(rf"\b(?:at|@)\s+({_NAME})")
+_DASH_COMPANY = re.compile(rf"\s[—–-]\s*({_NAME})\s*$")
+_ABOUT = re.compile(rf"^\W*(?i:about)\s+({_NAME})\s*$", re.MULTILINE)
+_COMPANY_LINE = re.compile(rf"^\W*(?:company|employer|organi[sz]ation|unternehmen)\s*:\s*({_NAME})", _F)
+_IS_HIRING = re.compile(
+    rf"(?:^|[.!?]\s+|[—–:-]\s+|\d\.\s+)(?:the\s+)?({_NAME})(?:\s+at\s+({_NAME}))?(?:'s|’s)?\s+(?:is|are)\s+(?:now\s+)?"
+    rf"(?:hiring|offering|looking\s+for|seeking|recruiting|accepting|now\s+accepting)\b"
+    rf"|(?:^|[.!?]\s+)(?:the\s+)?({_NAME})(?:\s+at\s+({_NAME}))?\s+seeks\b"
+    rf"|\b(?:team|lab|group|department)\s+at\s+({_NAME})\s+(?:is|are)\s+(?:now\s+)?"
+    rf"(?:hiring|offering|looking\s+for|seeking|recruiting)\b",
+    re.MULTILINE,
+)
+_NOT_COMPANY = frozenset(
+    {"we", "i", "our", "the", "this", "it", "he", "she", "they", "who", "you", "interns", "intern",
+     "applications", "application", "pay", "location", "summer", "the successful candidate",
+     "duration", "requirements", "what", "here", "hey", "hi", "big", "ok", "so", "little", "quick",
+     "now", "looking", "remote", "hybrid", "there", "every", "your", "dein", "du", "from the careers desk"}
+)
+_GENERIC_START = re.compile(
+    r"^(?:the\s+)?(?:summer|fall|spring|winter|paid|remote|software|data|product|research|marketing|"
+    r"finance|legal|policy|editorial|hardware|backend|frontend|mechanical|communications|"
+    r"sustainability|devrel|platform|museum|\d{4})\b",
+    re.IGNORECASE,
+)
+
+
+def _clean(name: str | None) -> str | None:
+    if not name:
+        return None
+    name = name.strip(" .,:;!-—–'’\"")
+    if not name or name.lower() in _NOT_COMPANY or name.lower() in _LABEL_WORDS:
+        return None
+    if len(name.split()) > 6:
+        return None
+    return name
+
+
+def hiring_company(title: str, text: str, default: str | None) -> str | None:
+    """The company that hires, read from the entry; else `default` (the source's `company`).
+
+    In order: a WeWorkRemotely-style title "Company: Role" (the part before the colon, unless
+    it is a label such as "Internship:" or "Hiring:"), "About Company" / "Company: X" lines,
+    "Company is hiring/offering/looking for ..." in the text, "Role at Company" or
+    "Role — Company" in the title. A title-only name must be a proper name, not a role or a
+    place in parentheses.
+    """
+    head, sep, _rest = title.partition(":")
+    if sep and head.strip().lower() not in _LABEL_WORDS and _proper_name(head):
+        name = _clean(head)
+        if name and not _ROLE_TITLE.search(name) and not _GENERIC_START.match(name):
+            return name
+    for pattern in (_ABOUT, _COMPANY_LINE):
+        match = pattern.search(text)
+        if match and _clean(match.group(1)):
+            return _clean(match.group(1))
+    for match in _IS_HIRING.finditer(text):
+        # "The Visual Computing Lab at ETH Zurich is offering": the institution hires
+        groups = match.groups()
+        name = _clean(groups[1] or groups[0] or groups[3] or groups[2] or groups[4])
+        if name and not _GENERIC_START.match(name):
+            return name
+    for pattern in (_AT_COMPANY, _DASH_COMPANY):
+        match = pattern.search(title)
+        if match:
+            name = _clean(re.sub(r"\s*\(.*$", "", match.group(1)))
+            if (name and not _ROLE_TITLE.search(name) and not _GENERIC_START.match(name)
+                    and not _is_place(name) and not _named_as_place(name, text)):
+                return name
+    return default
+
+
+def _proper_name(text: str) -> bool:
+    """1-4 words, each capitalised or a joiner ("&", "of"), no issue numbers: "Acme Robotics"."""
+    words = text.split()
+    if not 1 <= len(words) <= 4 or "#" in text:
+        return False
+    joiners = {"&", "and", "of", "de", "the", "for"}
+    return all(w[0].isupper() or w[0].isdigit() or w.lower() in joiners for w in words)
+
+
+def _named_as_place(name: str, text: str) -> bool:
+    """The text gives `name` as the job's place: "Location: München", "Standort: München"."""
+    label = r"(?:location|standort|where|ort|lieu|based\s+in|office\s+in)\s*:?\s*"
+    return re.search(label + re.escape(name), text, re.IGNORECASE) is not None
+
+
+def _is_place(name: str) -> bool:
+    """A city, region or country (the "— Toronto" at the end of a title is where, not who)."""
+    from spiders.enrich.places import parse_location
+
+    return bool(parse_location(name))

@@ -1,0 +1,455 @@
+"""Any careers site whose job pages carry schema.org `JobPosting` (JSON-LD or microdata).
+
+`url` is a careers listing page or one job page (robots.txt obeyed: these are HTML pages).
+
+- A page that carries JobPosting data (extruct, syntaxes json-ld and microdata; `@graph`,
+  `ItemList` and other wrappers unwrapped, `@type` lists accepted) yields those postings.
+- A listing page without JobPosting data: its same-host links whose path looks like a job
+  (/jobs/..., /careers/..., /positions/..., /job/..., /openings/...) are followed, and its
+  `rel=next` page too. When no link looks like a job, the same-host links of the page's
+  content (not its navigation or footer) are probed, and only pages that turn out to carry a
+  JobPosting count. At most `max_pages` pages per crawl; a listing cut short by that bound
+  sets `complete = False`.
+- A job page without structured data falls back to its main text (spiders/maintext.py) with
+  the title from `<h1>`/`<title>`, kept only when spiders/classify.py reads it as an opening
+  (so a "Benefits" or "No openings right now" page is not a posting).
+
+The native id is the job page's path (with its query): it is known before the page is
+fetched, so a job page that answers 404/410 on a later crawl is recorded as gone
+(`meta posting_id`). The schema `identifier` is not used for the id for that reason.
+Structured fields: `employmentType` (INTERN/"Internship"/lists) -> is_internship,
+`baseSalary` -> Pay, `jobLocation` PostalAddress -> Location (ISO-2 country), `jobLocationType`
+TELECOMMUTE -> remote, `validThrough` -> deadline, `datePosted` -> posted_at,
+`hiringOrganization.name` -> company (the config `company` wins).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from typing import Any, ClassVar
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+import pycountry
+from lxml import etree
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
+
+from config.models import TypeSpec
+from spiders.base import BaseSpider, MalformedResponse, parse_iso
+from spiders.classify import classify_entry
+from spiders.maintext import main_text, meta_content, page_title
+from spiders.text import html_to_text
+from store.models import Location, Pay, Posting
+from store.urls import canonical_url
+
+_JOB_PATH = re.compile(
+    r"/(?:jobs?|careers?|positions?|openings?|vacanc(?:y|ies)|roles?|opportunit(?:y|ies)|postings?|"
+    r"stellen(?:angebote)?|offres?|empleos?)/[^/?#]+",
+    re.IGNORECASE,
+)
+_SKIP_EXT = re.compile(r"\.(?:pdf|jpe?g|png|gif|svg|zip|docx?|css|js|ico|xml|rss)$", re.IGNORECASE)
+_INTERN_TYPE = re.compile(
+    r"\b(?:intern|internship|co-?op|apprentice(?:ship)?|trainee(?:ship)?|working\s+student|"
+    r"werkstudent|praktikum|stage|placement)\b",
+    re.IGNORECASE,
+)
+_PER = {"HOUR": "hour", "DAY": "day", "WEEK": "week", "MONTH": "month", "YEAR": "year",
+        "HOURLY": "hour", "DAILY": "day", "WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year",
+        "ANNUAL": "year", "ANNUALLY": "year"}
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+_NAV = ("nav", "header", "footer", "aside")
+
+
+class JsonLdSpider(BaseSpider):
+    name = "jsonld"
+    default_url = None
+    spec: ClassVar[TypeSpec] = TypeSpec(needs_company=False, needs_url=True)
+    api = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.queued: set[str] = set()
+        self.listing_bodies: set[int] = set()
+
+    def initial_requests(self) -> Iterator[Any]:
+        url = self.start_url()
+        self.queued.add(_key(url))
+        yield self.request(url, self.parse, cb_kwargs={"start": True})
+
+    # -- pages -----------------------------------------------------------------------------------
+
+    def parse(self, response: Response, start: bool = False, **kwargs: Any) -> Iterator[Any]:
+        """A start or listing page: its postings if it carries any, else its job links."""
+        self.pages += 1
+        markup = self.page_html(response)
+        jobs = job_postings(markup, response.url)
+        if jobs:
+            yield from self.postings(jobs, response, markup)
+            return
+        digest = hash(response.body)
+        if digest in self.listing_bodies:
+            return  # a "next" page identical to one already read
+        self.listing_bodies.add(digest)
+        links, probe = self.job_links(markup, response.url)
+        if not links and start:
+            yield from self.fallback(markup, response)
+            return
+        for link in links:
+            if not self.budget():
+                self.complete = False
+                break
+            self.queued.add(_key(link))
+            request = self.request(
+                link, self.parse_job, cb_kwargs={"probe": probe},
+                meta={} if probe else {"posting_id": self.posting_id(native_id(link))},
+            )
+            yield request.replace(errback=self.job_failed)
+        next_page = self.next_page(markup, response.url)
+        if next_page:
+            if self.budget():
+                self.queued.add(_key(next_page))
+                yield self.request(next_page, self.parse)
+            else:
+                self.complete = False
+
+    def parse_job(self, response: Response, probe: bool = False) -> Iterator[Posting]:
+        """A job page: its JobPosting data, else (unless probing) its main text."""
+        self.pages += 1
+        markup = self.page_html(response)
+        jobs = job_postings(markup, response.url)
+        if jobs:
+            yield from self.postings(jobs, response, markup)
+        elif not probe:
+            yield from self.fallback(markup, response)
+
+    def job_failed(self, failure: Failure) -> None:
+        """A job page robots.txt forbids is skipped; 404/410 is gone; anything else fails."""
+        if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
+            request = getattr(failure, "request", None)
+            self.logger.info("robots.txt forbids %s: skipped", request.url if request else "?")
+            return
+        self.on_error(failure)
+
+    def budget(self) -> bool:
+        return len(self.queued) < self.source.max_pages
+
+    def page_html(self, response: Response) -> str:
+        if not isinstance(response, TextResponse):
+            raise MalformedResponse(f"expected an HTML page, got binary content from {response.url}")
+        return response.text
+
+    # -- links -----------------------------------------------------------------------------------
+
+    def job_links(self, markup: str, base: str) -> tuple[list[str], bool]:
+        """Same-host links that look like job pages; else content links to probe (True)."""
+        root = _document(markup)
+        if root is None:
+            return [], False
+        host = urlsplit(base).netloc
+        jobs: list[str] = []
+        others: list[str] = []
+        for anchor in root.iter("a"):
+            href = (anchor.get("href") or "").strip()
+            if not href or href.startswith(("#", "mailto:", "tel:", "javascript:")):
+                continue
+            link = urljoin(base, href).split("#", 1)[0]
+            parts = urlsplit(link)
+            if parts.scheme not in ("http", "https") or parts.netloc != host:
+                continue
+            if _SKIP_EXT.search(parts.path) or _key(link) in self.queued or _key(link) == _key(base):
+                continue
+            in_nav = any(a.tag in _NAV for a in anchor.iterancestors())
+            target = jobs if _JOB_PATH.search(parts.path) and not in_nav else others
+            if link not in target and not (in_nav and target is others):
+                target.append(link)
+        if jobs:
+            return jobs, False
+        return others, True
+
+    def next_page(self, markup: str, base: str) -> str | None:
+        root = _document(markup)
+        if root is None:
+            return None
+        rel_next = "contains(concat(' ', normalize-space(@rel), ' '), ' next ')"
+        for node in root.xpath(f"//a[{rel_next}] | //link[{rel_next}]"):
+            href = node.get("href")
+            if href:
+                link = urljoin(base, href)
+                if urlsplit(link).netloc == urlsplit(base).netloc and _key(link) not in self.queued:
+                    return link
+        return None
+
+    # -- postings --------------------------------------------------------------------------------
+
+    def postings(self, jobs: list[dict[str, Any]], response: Response, markup: str) -> Iterator[Posting]:
+        site = meta_content(markup, "og:site_name")
+        for job in jobs:
+            own = _text(job.get("url"))
+            page = urljoin(response.url, own) if own and len(jobs) > 1 else response.url
+            posting = self.posting(job, page, site)
+            if not posting.description:
+                posting.description = main_text(markup, response.url)  # no `description` given
+            yield posting
+
+    def posting(self, job: dict[str, Any], page: str, site: str | None) -> Posting:
+        types = [t for t in _texts(job.get("employmentType")) if t]
+        places = [p for p in _items(job.get("jobLocation")) if p is not None]
+        locations, raw = [], []
+        for place in places:
+            loc, text = _location(place)
+            if loc is not None and loc not in locations:
+                locations.append(loc)
+            if text:
+                raw.append(text)
+        remote = None
+        if any(str(t).upper() == "TELECOMMUTE" for t in _texts(job.get("jobLocationType"))):
+            remote = "remote"
+        description = _text(job.get("description")) or ""
+        deadline = _text(job.get("validThrough")) or ""
+        org = job.get("hiringOrganization")
+        org_name = _text(org.get("name")) if isinstance(org, dict) else _text(org)
+        return Posting(
+            id=self.posting_id(native_id(page)),
+            source=self.source.name,
+            company=self.company or org_name or site or self.source.name,
+            title=" ".join((_text(job.get("title")) or _text(job.get("name")) or "").split()),
+            url=canonical_url(page),
+            is_internship=any(_INTERN_TYPE.search(t) for t in types),
+            employment_type=", ".join(types) or None,
+            locations=locations,
+            raw_locations=raw,
+            remote=remote,  # type: ignore[arg-type]
+            pay=_pay(job.get("baseSalary"), _text(job.get("salaryCurrency"))),
+            deadline=deadline[:10] if _DATE.match(deadline) else None,
+            posted_at=parse_iso(_text(job.get("datePosted"))),
+            description=html_to_text(description, unescape_first="&lt;" in description),
+        )
+
+    def fallback(self, markup: str, response: Response) -> Iterator[Posting]:
+        """A page without structured data: its main text, if it reads as an opening."""
+        title = page_title(markup)
+        text = main_text(markup, response.url)
+        first, _, rest = text.partition("\n")
+        if " ".join(first.split()) == title:
+            text = rest.strip()
+        if not title or not text or classify_entry(title, text) != "posting":
+            self.logger.info("no JobPosting and no opening in the text of %s", response.url)
+            return
+        yield Posting(
+            id=self.posting_id(native_id(response.url)),
+            source=self.source.name,
+            company=self.company or meta_content(markup, "og:site_name") or self.source.name,
+            title=title,
+            url=canonical_url(response.url),
+            description=text,
+        )
+
+
+# -- structured data ------------------------------------------------------------------------------
+
+
+def job_postings(markup: str, url: str) -> list[dict[str, Any]]:
+    """Every schema.org JobPosting of a page, JSON-LD first, as JSON-LD-like dicts."""
+    import extruct  # ~0.8 s to import: only crawls of this type pay for it
+
+    try:
+        data = extruct.extract(markup, base_url=url, syntaxes=["json-ld", "microdata"],
+                               uniform=False, errors="log")
+    except (ValueError, etree.ParserError) as exc:
+        raise MalformedResponse(f"unreadable HTML ({exc}) from {url}") from exc
+    found: list[dict[str, Any]] = []
+    for block in data.get("json-ld") or []:
+        _collect(block, found)
+    for item in data.get("microdata") or []:
+        _collect(_from_microdata(item), found)
+    return found
+
+
+def _is_job(node: dict[str, Any]) -> bool:
+    types = node.get("@type")
+    names = types if isinstance(types, list) else [types]
+    return any(isinstance(t, str) and t.rsplit("/", 1)[-1].rsplit(":", 1)[-1] == "JobPosting"
+               for t in names)
+
+
+def _collect(node: Any, found: list[dict[str, Any]]) -> None:
+    """Walk @graph, ItemList and any nesting; a JobPosting is not searched inside."""
+    if isinstance(node, list):
+        for child in node:
+            _collect(child, found)
+    elif isinstance(node, dict):
+        if _is_job(node):
+            found.append(node)
+            return
+        for value in node.values():
+            if isinstance(value, dict | list):
+                _collect(value, found)
+
+
+def _from_microdata(item: Any) -> Any:
+    """extruct microdata {"type", "properties"} -> {"@type": ..., **properties}."""
+    if isinstance(item, list):
+        return [_from_microdata(i) for i in item]
+    if isinstance(item, dict) and "properties" in item:
+        types = item.get("type")
+        out: dict[str, Any] = {"@type": types}
+        for key, value in (item.get("properties") or {}).items():
+            out[key] = _from_microdata(value)
+        return out
+    return item
+
+
+def _items(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _text(value: Any) -> str | None:
+    """A plain string from a schema value: a string, a number, {"name"|"@value"|"value"}, a list."""
+    if isinstance(value, list):
+        for item in value:
+            text = _text(item)
+            if text:
+                return text
+        return None
+    if isinstance(value, dict):
+        for key in ("name", "@value", "value", "@id"):
+            if key in value:
+                return _text(value[key])
+        return None
+    if isinstance(value, str):
+        return html.unescape(value).strip() or None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def _texts(value: Any) -> list[str]:
+    out: list[str] = []
+    for item in _items(value):
+        if isinstance(item, str):
+            out.extend(part.strip() for part in item.split(",") if part.strip())
+        else:
+            text = _text(item)
+            if text:
+                out.append(text)
+    return out
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        cleaned = value.replace(",", "").strip()
+        try:
+            return float(cleaned)
+        except ValueError:
+            return None
+    return None
+
+
+def _pay(salary: Any, currency: str | None) -> Pay | None:
+    """baseSalary: a MonetaryAmount {currency, value: QuantitativeValue {minValue, maxValue,
+    value, unitText}} or a bare number; None when no amount is given."""
+    if isinstance(salary, list):
+        salary = salary[0] if salary else None
+    if not isinstance(salary, dict):
+        amount = _number(salary)
+        if amount is None:
+            return None
+        return Pay(min=amount, max=amount, currency=(currency or "").upper() or None, source="structured")
+    value = salary.get("value")
+    currency = _text(salary.get("currency")) or currency
+    unit = _text(salary.get("unitText"))
+    if isinstance(value, dict):
+        unit = _text(value.get("unitText")) or unit
+        low, high = _number(value.get("minValue")), _number(value.get("maxValue"))
+        single = _number(value.get("value"))
+        if low is None and high is None and single is not None:
+            low = high = single
+    else:
+        low = high = _number(value)
+    if low is None and high is None:
+        return None
+    return Pay(
+        min=low, max=high, currency=(currency or "").upper() or None,
+        per=_PER.get((unit or "").upper()),  # type: ignore[arg-type]
+        source="structured",
+    )
+
+
+def _country(value: Any) -> str | None:
+    name = _text(value)
+    if not name:
+        return None
+    upper = name.strip().upper()
+    if len(upper) == 2:
+        found = pycountry.countries.get(alpha_2=upper)
+        if found is not None:
+            return str(found.alpha_2)
+    if len(upper) == 3:
+        found = pycountry.countries.get(alpha_3=upper)
+        if found is not None:
+            return str(found.alpha_2)
+    from spiders.enrich.places import country_code  # place data loads on first use
+
+    return country_code(name)
+
+
+def _region(region: str | None, country: str | None) -> str | None:
+    """A region code ("CA" in the US) as its full name; a name as given."""
+    if not region:
+        return None
+    if country and len(region) <= 3:
+        found = pycountry.subdivisions.get(code=f"{country}-{region.upper()}")
+        if found is not None:
+            return str(found.name)
+    return region
+
+
+def _location(place: Any) -> tuple[Location | None, str | None]:
+    """A Place (or its address) -> Location with ISO-2 country, and the raw string."""
+    address = place.get("address") if isinstance(place, dict) else place
+    if isinstance(address, list):
+        address = address[0] if address else None
+    if isinstance(address, str):
+        return None, address.strip() or None
+    if not isinstance(address, dict):
+        name = _text(place.get("name")) if isinstance(place, dict) else None
+        return None, name
+    city = _text(address.get("addressLocality"))
+    region_raw = _text(address.get("addressRegion"))
+    country_raw = _text(address.get("addressCountry"))
+    raw = ", ".join(p for p in (city, region_raw, country_raw) if p) or None
+    country = _country(address.get("addressCountry"))
+    region = _region(region_raw, country)
+    if not (city or region or country):
+        return None, raw
+    return Location(city=city, region=region, country=country), raw
+
+
+# -- helpers --------------------------------------------------------------------------------------
+
+
+def native_id(url: str) -> str:
+    """A job page's path and query: known before fetching, stable across hosts (`url` overrides)."""
+    parts = urlsplit(canonical_url(url))
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _key(url: str) -> str:
+    return canonical_url(url)
+
+
+def _document(markup: str) -> Any:
+    try:
+        return lxml.html.document_fromstring(markup)
+    except (etree.ParserError, ValueError):
+        return None
