@@ -159,12 +159,13 @@ class BaseSpider(scrapy.Spider):
                 return
             self.fail(f"HTTP {status} from {url}")
             return
-        self.fail(f"{describe_error(exc)} for {url}")
+        self.fail(f"{describe_error(exc) if exc else 'unknown error'} for {url}")
 
     def _on_spider_error(self, failure: Failure, response: Response, spider: scrapy.Spider) -> None:
         if spider is not self:
             return
-        self.fail(f"{describe_error(failure.value)} parsing {response.url}")
+        error = describe_error(failure.value) if failure.value else "unknown error"
+        self.fail(f"{error} parsing {response.url}")
 
     # -- parsing helpers -------------------------------------------------------------------
 
@@ -182,7 +183,7 @@ class BaseSpider(scrapy.Spider):
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
-            ctype = response.headers.get(b"Content-Type", b"").decode("latin-1") or "unknown"
+            ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1") or "unknown"
             raise MalformedResponse(
                 f"expected JSON, got {ctype} ({exc.msg} at line {exc.lineno}) from {response.url}"
             ) from exc

@@ -18,9 +18,9 @@ from config.clock import iso, now
 from spiders.base import BaseSpider
 from spiders.enrich import enrich
 from store.db import open_db
-from store.health import assess_count, record_run
+from store.health import Verdict, assess_count, record_run, save_validators
 from store.models import Posting
-from store.writer import close_gone, load_hashes, write_batch
+from store.writer import close_gone, load_hashes, present_ids, write_batch
 
 
 class PostingPipeline:
@@ -77,18 +77,25 @@ class PostingPipeline:
         duration = time.monotonic() - self.started
         try:
             if spider.failures:
+                # a posting's own 404/410 is definite even when another request failed
+                gone = close_gone(self.db, spider.gone_ids, self.now) if spider.gone_ids else 0
                 record_run(
                     self.db, run_id=self.run_id, source=spider.source, started_at=self.started_at,
-                    duration_s=duration, status="failed", count=len(self.seen),
+                    duration_s=duration, status="failed", count=len(self.seen), closed=gone,
                     error=spider.failures[0], errors=len(spider.failures), now=now(),
                 )
                 return
-            count = len(self.changed) + len(self.unchanged)
-            verdict = assess_count(self.db, name, count)
+            if spider.not_modified:
+                # 304: the board is as it was at the crawl whose validators were stored, so
+                # what was on it then counts as seen again; nothing is counted missing or closed
+                self.unchanged = present_ids(self.db, name)
+                verdict = Verdict(True)
+            else:
+                verdict = assess_count(self.db, name, len(self.changed) + len(self.unchanged))
             # an unhealthy board (suddenly empty or far smaller) never closes postings
             result = write_batch(
                 self.db, name, self.changed, self.unchanged, self.now,
-                complete=spider.complete and verdict.healthy,
+                complete=spider.complete and verdict.healthy and not spider.not_modified,
             )
             closed = result.closed
             if spider.gone_ids:
@@ -104,5 +111,9 @@ class PostingPipeline:
                 new=len(result.new_ids), updated=len(result.updated_ids), closed=closed,
                 errors=0, error=None, now=now(), verdict=verdict,
             )
+            if not spider.not_modified:
+                # keep validators only when one request read the whole board, and it was healthy
+                whole = spider.requests_built == 1 and spider.complete and verdict.healthy
+                save_validators(self.db, name, spider.validators if whole else None)
         finally:
             self.db.close()

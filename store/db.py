@@ -65,7 +65,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     db.table("postings").create_index(["first_seen"])
     db.table("postings").create_index(["url"])
     db.table("postings").enable_fts(
-        ["title", "company", "description"], create_triggers=True, tokenize="porter"
+        ["title", "company", "description"], create_triggers=True, tokenize="unicode61 remove_diacritics 2"
     )
     db.table("sources").create(
         {

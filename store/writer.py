@@ -118,7 +118,7 @@ def write_batch(
             row["closed_at"] = None
             rows.append(row)
         if rows:
-            db["postings"].upsert_all(rows, pk="id")
+            db.table("postings").upsert_all(rows, pk="id")
         for chunk in _chunks(list(unchanged_ids)):
             marks = ",".join("?" * len(chunk))
             reopened = db.execute(
@@ -153,6 +153,16 @@ def _mark_missing(db: sqlite_utils.Database, source: str, seen: Sequence[str], s
     ).rowcount
     db.execute("DELETE FROM seen_ids")
     return int(closed)
+
+
+def present_ids(db: sqlite_utils.Database, source: str) -> list[str]:
+    """Open postings of `source` that were on its board at its last complete crawl
+    (not counted missing since): what an unchanged board (HTTP 304) still lists."""
+    rows = db.execute(
+        "SELECT id FROM postings WHERE source = ? AND closed_at IS NULL AND missing_count = 0",
+        [source],
+    ).fetchall()
+    return [row[0] for row in rows]
 
 
 def close_gone(db: sqlite_utils.Database, posting_ids: Sequence[str], now: datetime) -> int:
