@@ -176,6 +176,21 @@ class RunLocked(Exception):
     pass
 
 
+class _SaidElsewhere(logging.Filter):
+    """Drops Scrapy's tracebacks and give-up lines for failures our one line per source
+    already reports (`-v` shows them)."""
+
+    _DROP = (
+        ("scrapy.core.scraper", "Spider error processing"),
+        ("scrapy.downloadermiddlewares.retry", "Gave up retrying"),
+        ("scrapy.core.scraper", "Error downloading"),
+    )
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = str(record.msg)
+        return not any(record.name == name and message.startswith(text) for name, text in self._DROP)
+
+
 # -- commands ----------------------------------------------------------------------------------
 
 
@@ -366,10 +381,10 @@ def cmd_subscriptions(ctx: Context, args: argparse.Namespace) -> int:
         except json.JSONDecodeError as exc:
             raise Usage(f"--filter is not JSON: {exc.msg}") from exc
         raw = {"name": args.name, "notify": args.notify, "frequency": args.frequency, "filter": flt}
-        sub = parse_subscription(raw, "subscriptions add", Filter)
-        if not outbox.add_subscription(db, sub, moment):
-            raise Usage(f"'{sub.name}' is defined in subscriptions.yaml; edit it there")
-        ctx.say(f"{sub.name}: added")
+        new = parse_subscription(raw, "subscriptions add", Filter)
+        if not outbox.add_subscription(db, new, moment):
+            raise Usage(f"'{new.name}' is defined in subscriptions.yaml; edit it there")
+        ctx.say(f"{new.name}: added")
         return OK
     if action == "import":
         if not args.target:
@@ -420,6 +435,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     level = logging.DEBUG if args.verbose else logging.WARNING
     for handler in logging.getLogger().handlers:
         handler.setLevel(level)  # Scrapy lowers the root logger's level; the handler decides
+        if not args.verbose:
+            handler.addFilter(_SaidElsewhere())
     install_log_redaction()
     ctx = Context(args)
     lock = None

@@ -34,6 +34,9 @@ class BaseSpider(scrapy.Spider):
     spec: ClassVar[TypeSpec] = TypeSpec()
     #: JSON APIs are not pages: robots.txt is obeyed for HTML and feeds (SPEC §6)
     api: ClassVar[bool] = True
+    #: False where the source shows only its latest entries (feeds): absence then says
+    #: nothing, so postings close by deadline or after STALE_DAYS_UNLISTED unseen instead
+    listing_complete: ClassVar[bool] = True
 
     source: SourceConfig
 

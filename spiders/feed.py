@@ -63,6 +63,7 @@ class FeedSpider(BaseSpider):
     default_url = None
     spec: ClassVar[TypeSpec] = TypeSpec(needs_company=False, needs_url=True)
     api = False
+    listing_complete = False  # a feed shows only its latest entries
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         self.pages += 1

@@ -20,7 +20,7 @@ from spiders.enrich import enrich
 from store.db import open_db
 from store.health import Verdict, assess_count, record_run, save_validators
 from store.models import Posting
-from store.writer import close_gone, load_hashes, present_ids, write_batch
+from store.writer import STALE_DAYS_UNLISTED, close_expired, close_gone, load_hashes, present_ids, write_batch
 
 
 class PostingPipeline:
@@ -67,7 +67,8 @@ class PostingPipeline:
         if self.hashes.get(item.id) == digest:
             self.unchanged.append(item.id)
             return item
-        enriched = enrich(item, self.now)
+        # an article is a story, not an opening: no fields to read out of it
+        enriched = enrich(item, self.now) if item.kind == "posting" else item
         self.changed.append((enriched, digest))
         return enriched
 
@@ -95,9 +96,15 @@ class PostingPipeline:
             # an unhealthy board (suddenly empty or far smaller) never closes postings
             result = write_batch(
                 self.db, name, self.changed, self.unchanged, self.now,
-                complete=spider.complete and verdict.healthy and not spider.not_modified,
+                complete=spider.complete
+                and spider.listing_complete
+                and verdict.healthy
+                and not spider.not_modified,
             )
-            closed = result.closed
+            closed = result.closed + close_expired(
+                self.db, name, self.now,
+                stale_days=None if spider.listing_complete else STALE_DAYS_UNLISTED,
+            )
             if spider.gone_ids:
                 closed += close_gone(self.db, spider.gone_ids, self.now)
             from store.dedup import assign_clusters

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlite_utils
@@ -19,6 +19,7 @@ from store.db import JSON_COLUMNS
 from store.models import Posting
 
 MISSING_RUNS_TO_CLOSE = 2
+STALE_DAYS_UNLISTED = 60
 _CHUNK = 500
 
 
@@ -177,3 +178,25 @@ def close_gone(db: sqlite_utils.Database, posting_ids: Sequence[str], now: datet
                 [stamp, *chunk],
             ).rowcount
     return closed
+
+
+def close_expired(
+    db: sqlite_utils.Database, source: str, now: datetime, *, stale_days: int | None
+) -> int:
+    """Close this source's open postings whose deadline has passed, and with `stale_days`
+    (sources that list only their latest entries) those not seen for that many days."""
+    today = iso(now)[:10]
+    with db.conn:
+        closed = db.execute(
+            "UPDATE postings SET closed_at = ? WHERE source = ? AND closed_at IS NULL"
+            " AND deadline IS NOT NULL AND deadline != 'rolling' AND deadline < ?",
+            [iso(now), source, today],
+        ).rowcount
+        if stale_days is not None:
+            cutoff = iso(now - timedelta(days=stale_days))
+            closed += db.execute(
+                "UPDATE postings SET closed_at = ? WHERE source = ? AND closed_at IS NULL"
+                " AND last_seen < ?",
+                [iso(now), source, cutoff],
+            ).rowcount
+    return int(closed)
