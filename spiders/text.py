@@ -39,6 +39,8 @@ _BLOCK_TAGS = frozenset(
 _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "svg", "head")
 _SPACES = re.compile(r"[ \t\u00a0\u200b\r\f\v]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+_LONE_BULLET = re.compile(r"^- *\n+(?=\S)", re.M)  # <li><p>x</p></li> gives "-" then "x"
+_LIST_GAPS = re.compile(r"^(- .*)\n\n(?=- )", re.M)  # blank lines between list items
 
 
 def html_to_text(markup: str | None, *, unescape_first: bool = False) -> str:
@@ -88,5 +90,10 @@ def tidy_text(text: str) -> str:
 
 def _tidy(text: str) -> str:
     lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
-    joined = "\n".join(lines)
-    return _BLANK_LINES.sub("\n\n", joined).strip()
+    joined = _BLANK_LINES.sub("\n\n", "\n".join(lines))
+    joined = _LONE_BULLET.sub("- ", joined)
+    while True:
+        tighter = _LIST_GAPS.sub(r"\1\n", joined)
+        if tighter == joined:
+            return joined.strip()
+        joined = tighter

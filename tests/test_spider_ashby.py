@@ -52,7 +52,7 @@ def test_made_up_board_intern_hidden_and_pay() -> None:
     ]
     assert intern["pay"] == {"min": 28.0, "max": 38.0, "currency": "CAD", "per": "hour",
                              "source": "structured"}
-    assert intern["description"] == "Join our platform team.\n\n- Python\n\n- Go"
+    assert intern["description"] == "Join our platform team.\n\n- Python\n- Go"
     analyst = by_title["Data Analyst"]
     assert analyst["is_internship"] is False
     assert analyst["remote"] is None  # isRemote false alone does not say onsite or hybrid
