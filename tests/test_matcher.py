@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from alerts.filters import Filter
-from alerts.matcher import FilterIndex, brute_force, key_frequencies
+from alerts.matcher import Engine, FilterIndex, brute_force, key_frequencies
 from store.models import CATEGORIES, Posting
 
 NOW = datetime(2027, 3, 1, tzinfo=UTC)
@@ -49,7 +49,8 @@ def random_filter(rng: random.Random) -> Filter:
     data: dict[str, Any] = {"strict": rng.random() < 0.5}
     if rng.random() < 0.6:
         data["keywords"] = [
-            " ".join(rng.sample(WORDS, 2)) if rng.random() < 0.25 else rng.choice(WORDS)
+            " ".join(rng.sample(WORDS, rng.choice([2, 2, 3]))) if rng.random() < 0.3
+            else rng.choice(WORDS)
             for _ in range(rng.randint(1, 3))
         ]
     if rng.random() < 0.15:
@@ -123,24 +124,34 @@ def random_case() -> Case:
     return filters, postings, brute_force(filters, postings, NOW), sample
 
 
-@pytest.mark.parametrize("use_freq", [False, True], ids=["default-freq", "sampled-freq"])
-def test_index_agrees_with_brute_force(random_case: Case, use_freq: bool) -> None:
+@pytest.mark.parametrize("engine", ["per_posting", "per_filter"])
+@pytest.mark.parametrize(
+    ("use_freq", "verify_all"),
+    [(False, False), (True, False), (True, True)],
+    ids=["default-freq", "sampled-freq", "verify-all"],
+)
+def test_index_agrees_with_brute_force(
+    random_case: Case, use_freq: bool, verify_all: bool, engine: Engine
+) -> None:
     filters, postings, expected, sample = random_case
     freq = key_frequencies(sample) if use_freq else None
-    got = FilterIndex(filters, key_freq=freq).match(postings, NOW)
+    index = FilterIndex(filters, key_freq=freq, verify_all=verify_all)
+    got = index.match(postings, NOW, engine=engine)
     assert got.matches == expected
     total = sum(len(v) for v in expected.values())
     assert total > 10_000  # the data exercise matching, not only misses
     # The index must skip most pairs; verified hits plus evaluations bound the work.
     assert got.evaluations + got.verified < 0.5 * len(filters) * len(postings)
     assert got.verified <= total
+    assert (got.verified == 0) is verify_all
 
 
-def test_match_keeps_input_order_and_lists_every_subscription() -> None:
+@pytest.mark.parametrize("engine", ["per_posting", "per_filter", "auto"])
+def test_match_keeps_input_order_and_lists_every_subscription(engine: Engine) -> None:
     rng = random.Random(1)
-    postings = [random_posting(rng, i) for i in range(50)]
+    postings = [random_posting(rng, i) for i in range(100)]
     filters = {"all": Filter(), "none": Filter(companies=["Nobody Ltd"])}
-    got = FilterIndex(filters).match(postings, NOW).matches
+    got = FilterIndex(filters).match(postings, NOW, engine=engine).matches
     open_ids = [p.id for p in postings if p.kind == "posting" and p.closed_at is None]
     assert got == {"all": open_ids, "none": []}
 
@@ -150,15 +161,20 @@ def test_match_keeps_input_order_and_lists_every_subscription() -> None:
     [
         ({"keywords": ["python", "rust"]}, False),
         ({"keywords": ["python"], "locations": ["GB"]}, False),
-        ({"keywords": ["data science"]}, True),  # phrase: word order is checked
-        ({"keywords": ["python"], "exclude": ["senior"]}, True),
+        ({"keywords": ["data science"]}, False),  # a two-word phrase is one bigram key
+        ({"keywords": ["data science python"]}, True),  # longer: the index needs a check
+        ({"keywords": ["python"], "exclude": ["senior"]}, False),  # a veto in the index
+        ({"keywords": ["python"], "exclude": ["full time"]}, True),
         ({"keywords": ["python"], "locations": ["GB"], "categories": ["data"]}, True),
         ({"min_pay": {"amount": 30, "per": "hour"}}, True),
     ],
 )
-def test_evaluations_only_where_index_is_not_exact(flt: dict[str, Any], needs_check: bool) -> None:
+@pytest.mark.parametrize("engine", ["per_posting", "per_filter"])
+def test_evaluations_only_where_index_is_not_exact(
+    flt: dict[str, Any], needs_check: bool, engine: Engine
+) -> None:
     rng = random.Random(2)
     postings = [random_posting(rng, i) for i in range(300)]
-    result = FilterIndex({"s": Filter.model_validate(flt)}).match(postings, NOW)
+    result = FilterIndex({"s": Filter.model_validate(flt)}).match(postings, NOW, engine=engine)
     assert (result.evaluations > 0) is needs_check
     assert result.matches == brute_force({"s": Filter.model_validate(flt)}, postings, NOW)

@@ -50,7 +50,7 @@ def enrich(posting: Posting, now: datetime) -> Posting:
     if not p.locations:
         p.locations = locations_from_raw(p.raw_locations) or locations_from_text(text)
     if p.remote is None:
-        p.remote = remote_mode(p.raw_locations, f"{title}\n{text}")  # type: ignore[assignment]
+        p.remote = remote_mode(p.raw_locations, f"{title}\n{text}")
     countries = {loc.country for loc in p.locations if loc.country}
     if p.pay is None:
         p.pay = pay_from_text(text, countries)
@@ -59,13 +59,13 @@ def enrich(posting: Posting, now: datetime) -> Posting:
     if p.graduation is None:
         p.graduation = graduation(text)
     if not p.degrees:
-        p.degrees = degrees(f"{title}\n{text}")  # type: ignore[arg-type]
+        p.degrees = degrees(f"{title}\n{text}")
     if p.sponsorship is None:
-        p.sponsorship = sponsorship(text)  # type: ignore[assignment]
+        p.sponsorship = sponsorship(text)
     if p.duration_months is None:
         p.duration_months = duration_months(f"{title}\n{text}", internship=p.is_internship)
     if p.deadline is None:
         p.deadline = deadline(text, reference, us_style=countries == {"US"})
     if not p.categories:
-        p.categories = categories(title, p.team, text)  # type: ignore[arg-type]
+        p.categories = categories(title, p.team, text)
     return p

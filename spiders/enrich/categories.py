@@ -22,10 +22,14 @@ from __future__ import annotations
 
 import re
 
-_ORDER = ("software", "data", "ml_research", "product", "design", "hardware", "quant",
-          "marketing", "operations", "business", "content")
+from store.models import Category
 
-_WORDS: dict[str, tuple[str, ...]] = {
+_ORDER: tuple[Category, ...] = (
+    "software", "data", "ml_research", "product", "design", "hardware", "quant", "marketing",
+    "operations", "business", "content",
+)
+
+_WORDS: dict[Category, tuple[str, ...]] = {
     "software": ("software", "swe", "sde", "developer", "developers", "dev", "backend",
                  "frontend", "fullstack", "mobile", "ios", "android", "devops", "sre", "qa",
                  "programmer", "programming", "technology", "cybersecurity", "infrastructure",
@@ -54,7 +58,7 @@ _WORDS: dict[str, tuple[str, ...]] = {
                 "journalism", "copywriter", "copywriting", "video", "podcast", "reporter",
                 "storytelling", "localization", "translator", "translation"),
 }
-_PHRASES: dict[str, tuple[str, ...]] = {
+_PHRASES: dict[Category, tuple[str, ...]] = {
     "software": ("back end", "front end", "full stack", "site reliability", "platform engineer",
                  "security engineer", "cyber security", "test engineer", "computer science",
                  "systems engineer", "system engineer", "it support", "it intern",
@@ -81,7 +85,7 @@ _PHRASES: dict[str, tuple[str, ...]] = {
                  "investment banking"),
 }
 # Substrings that name a family inside compound words ("Softwareentwicklung").
-_INSIDE: dict[str, tuple[str, ...]] = {"software": ("software",), "marketing": ("marketing",)}
+_INSIDE: dict[Category, tuple[str, ...]] = {"software": ("software",), "marketing": ("marketing",)}
 # Phrases rewritten before matching, so that one family does not leak into another.
 _REWRITES: tuple[tuple[str, str], ...] = (
     *((f" {w} design ", " hw_design ") for w in ("hardware", "analog", "chip", "circuit",
@@ -90,14 +94,26 @@ _REWRITES: tuple[tuple[str, str], ...] = (
     (" design engineer ", " hw_design engineer "),
     (" data center ", " datacenter "),
     (" quant research", " quant "),
+    (" ux research", " ux "),
+    (" market research", " marketing "),
     (" quantitative research", " quantitative "),
 )
 _WORD = re.compile(r"[a-z0-9&+#ñ]+")
 _WORD_FAMILY = {w: f for f, words in _WORDS.items() for w in words}
 # Title words that carry no role: what is left after removing them decides "other".
-_GENERIC = frozenset(
-    ["summer", "fall", "autumn", "winter", "spring", "intern", "interns", "internship", "internships", "co", "op", "coop", "placement", "placements", "student", "students", "program", "programme", "opportunity", "opportunities", "information", "general", "application", "undergraduate", "graduate", "early", "career", "careers", "university", "campus", "start", "apprentice", "apprenticeship", "working", "year", "industrial", "trainee", "associate", "analyst", "assistant", "entry", "level", "new", "grad", "junior", "senior", "sr", "jr", "staff", "lead", "i", "ii", "iii", "iv", "multiple", "roles", "teams", "team", "role", "expression", "of", "interest", "talent", "pool", "stage", "us", "uk", "remote", "hiring", "we", "re", "join", "our", "now", "open", "apply", "this", "as", "an", "a", "the", "for", "in", "and", "to", "m", "w", "d", "f", "x", "h"]
-)
+_GENERIC = frozenset((
+    "summer", "fall", "autumn", "winter", "spring", "intern", "interns", "internship",
+    "internships", "co", "op", "coop", "placement", "placements", "student", "students",
+    "program", "programme", "opportunity", "opportunities", "information", "general",
+    "application", "undergraduate", "graduate", "early", "career", "careers", "university",
+    "campus", "start", "apprentice", "apprenticeship", "working", "year", "industrial",
+    "trainee", "associate", "analyst", "assistant", "entry", "level", "new", "grad", "junior",
+    "senior", "sr", "jr", "staff", "lead", "i", "ii", "iii", "iv", "multiple", "roles",
+    "teams", "team", "role", "expression", "of", "interest", "talent", "pool", "stage", "us",
+    "uk", "remote", "hiring", "we", "re", "join", "our", "now", "open", "apply", "this", "as",
+    "an", "a", "the", "for", "in", "and", "to", "m", "w", "d", "f", "x", "h",
+))
+
 _ENGINEERING = frozenset(("engineer", "engineering", "engineers"))
 
 
@@ -110,7 +126,7 @@ def _normal(text: str) -> tuple[str, list[str]]:
     return joined, joined.split()
 
 
-def _match(text: str) -> list[str]:
+def _match(text: str) -> list[Category]:
     joined, words = _normal(text)
     hits = {_WORD_FAMILY[w] for w in words if w in _WORD_FAMILY}
     for family, phrases in _PHRASES.items():
@@ -129,7 +145,7 @@ def _role_words(title: str) -> list[str]:
     return [w for w in _normal(title)[1] if w not in _GENERIC and not w.isdigit()]
 
 
-def categories(title: str, team: str | None, description: str) -> list[str]:
+def categories(title: str, team: str | None, description: str) -> list[Category]:
     """Role families of the opening (see module doc); [] when nothing says."""
     found = _match(title)
     if found:

@@ -7,7 +7,8 @@ A numeric date is read month-first for a US posting ("01/15/2027") and day-first
 ("15/01/2027"), unless only one reading is a valid date.
 A date without a year is the next such day on or after the posting date.
 "Rolling" ("Application Deadline: Rolling", "applications are reviewed on a rolling basis",
-"open until filled") gives ``rolling`` when no date is stated.
+"open until filled", "accepted on an ongoing basis") gives ``rolling`` when no date is
+stated.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ _TRIGGER = (r"(?:application\s+deadline|deadline(?:\s+(?:to|for)\s+(?:apply|appl
             r"(?:close|closes|closing|"
             r"are\s+due|due|must\s+be\s+(?:received|submitted)\s+by)|closing\s+date|"
             r"no\s+later\s+than|(?:submit|send)\s+[^.\n]{0,40}?\s+by|last\s+date\s+(?:to\s+apply|for\s+"
-            r"applications?)|applications?\s+(?:are\s+)?open\s+until|valid\s+through)")
+            r"applications?)|applications?\s+(?:are\s+|will\s+be\s+)?(?:open|accepted|received)"
+            r"\s+until|valid\s+through)")
 _GAP = r"[^.\n\d]{0,25}?"
 _DMY = rf"(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{MONTH_RE}),?\s*(?P<y1>20\d{{2}})?"
 _MDY = rf"(?P<m2>{MONTH_RE})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s*(?P<y2>20\d{{2}}))?"
@@ -35,7 +37,8 @@ _DATED = re.compile(
 _ROLLING = re.compile(
     r"(?:deadline|applications?\s+close|closing\s+date)\s*(?:is|:|-|–)?\s*(?:on\s+a\s+)?"
     r"rolling|rolling\s+(?:basis|admissions?|deadline|applications?|intake|recruitment)|"
-    r"open\s+until\s+(?:the\s+(?:role|position)\s+is\s+)?filled",
+    r"(?:open\s+)?until\s+(?:the\s+(?:role|position|vacancy)\s+is\s+)?filled|"
+    r"on\s+an\s+ongoing\s+basis",
     re.IGNORECASE,
 )
 _KEYS = ("deadline", "apply", "applica", "closing", "rolling", "until", "later than",

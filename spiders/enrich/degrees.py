@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from spiders.enrich.text import windows
+from store.models import Degree
 
 _BACHELOR_WORDS = re.compile(
     r"\b(?:bachelor|bachelors|bachelor['’]s|b\.sc|bsc|b\.tech|btech|beng|b\.eng|b\.com|"
@@ -26,7 +27,8 @@ _MASTER_WORDS = re.compile(
     r"\b(?:master['’]?s|masters|master(?=\s+(?:degree|of\s+(?:science|arts|engineering|"
     r"business)|in\b|student|program))|m\.sc|msc|m\.tech|mtech|meng|m\.eng|mba|"
     r"postgraduate|post-graduate|master\s*(?:1|2|ii)|"
-    r"(?<=bachelor\sor\s)master|(?<=bachelor/)master|(?<=bachelor\sand\s)master)\b",
+    r"(?<=bachelor\sor\s)master|(?<=bachelor/)master|(?<=bachelor\sand\s)master|"
+    r"(?<=\sen\s)master)\b",
     re.IGNORECASE,
 )
 _MASTER_ABBR = re.compile(
@@ -41,7 +43,7 @@ _KEYS = ("bachelor", "undergrad", "master", "phd", "ph.d", "doctor", "mba", "b."
 _UPPER_KEYS = ("BS", "MS", "BA", "BE")
 
 
-def degrees(text: str) -> list[str]:
+def degrees(text: str) -> list[Degree]:
     """Degrees named in ``text`` (bachelor, master, phd order); [] when none."""
     near = windows(text, _KEYS, 30, 30) + windows(text, _UPPER_KEYS, 30, 30, low=text)
     if not near:
@@ -50,7 +52,7 @@ def degrees(text: str) -> list[str]:
     def has(*patterns: re.Pattern[str]) -> bool:
         return any(p.search(w) for p in patterns for w in near)
 
-    found: list[str] = []
+    found: list[Degree] = []
     if has(_BACHELOR_WORDS, _BACHELOR_ABBR):
         found.append("bachelor")
     if has(_MASTER_WORDS, _MASTER_ABBR):

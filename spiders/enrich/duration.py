@@ -32,8 +32,13 @@ _LABELLED = re.compile(
     rf"(?:approximately\s+|approx\.?\s+|about\s+|up\s+to\s+|between\s+)?{_SPAN}",
     re.IGNORECASE,
 )
+_ROLE_OF = re.compile(
+    rf"\b(?:intern(?:ship)?|placement|co-?op|program(?:me)?|stage|contract)\s+of\s+"
+    rf"(?:approximately\s+|about\s+)?{_SPAN}",
+    re.IGNORECASE,
+)
 _SPAN_LONG = re.compile(rf"\b{_SPAN}\s+long\b", re.IGNORECASE)
-_PAREN = re.compile(rf"\(\s*{_SPAN}\s*\)", re.IGNORECASE)
+_PAREN = re.compile(rf"\(\s*{_SPAN}\s*[,;)]", re.IGNORECASE)
 _ROLE_LASTS = re.compile(
     rf"\b(?:intern(?:ship)?s?|placements?|co-?ops?|program(?:me)?s?)\s+(?:[\w'’-]+\s+){{0,3}}?"
     rf"(?:will\s+)?(?:is|are|lasts?|runs?|spans?)\s+(?:for\s+)?(?:approximately\s+|about\s+|"
@@ -41,7 +46,8 @@ _ROLE_LASTS = re.compile(
     re.IGNORECASE,
 )
 _FOR = re.compile(
-    rf"(?:\bfor|\bde|\bdi|\bfür|\bvon|,)\s+(?:a\s+period\s+of\s+|a\s+minimum\s+of\s+)?{_SPAN}"
+    rf"(?:\bfor|\bde|\bdi|\bfür|\bvon|,)\s+(?:a\s+period\s+of\s+|a\s+minimum\s+of\s+|"
+    rf"at\s+least\s+|mindestens\s+)?{_SPAN}"
     r"(?!\s+(?:after|of|before|following|post|prior|paid|off|vacation|holidays?|notice|pto|"
     r"leave|per\s+year|a\s+year))",
     re.IGNORECASE,
@@ -70,7 +76,7 @@ def _months(n: float, unit: str) -> float | None:
 
 def duration_months(text: str, internship: bool = True) -> float | None:
     """The minimum length stated in ``text`` in months, or None (see module doc)."""
-    patterns = [_LABELLED, _BEFORE_ROLE, _ROLE_LASTS, _SPAN_LONG, _PAREN]
+    patterns = [_LABELLED, _BEFORE_ROLE, _ROLE_LASTS, _ROLE_OF, _SPAN_LONG, _PAREN]
     if internship:
         patterns.append(_FOR)
     near = windows(text, _KEYS, 120, 40)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from spiders.enrich.places import parse_location
+from spiders.enrich.places import parse_location, strip_work_mode
 from spiders.enrich.text import lines_with
 from store.models import Location
 
@@ -47,7 +47,7 @@ def _parse_phrase(phrase: str) -> list[Location]:
     end = _SENTENCE_END.search(phrase)
     if end:
         phrase = phrase[: end.start()]
-    phrase = _OFFICE_WORDS.sub(" ", phrase).strip(" .")
+    phrase = _OFFICE_WORDS.sub(" ", strip_work_mode(phrase)).strip(" .")
     found = parse_location(phrase)
     if not found and "," in phrase:
         for piece in phrase.split(","):

@@ -22,7 +22,7 @@ from decimal import Decimal
 from price_parser import Price
 
 from spiders.enrich.text import windows
-from store.models import Pay
+from store.models import Pay, Per
 
 _SYMBOLS: dict[str, str] = {
     "£": "GBP", "€": "EUR", "₹": "INR", "rs": "INR", "rs.": "INR", "s$": "SGD", "sg$": "SGD",
@@ -44,7 +44,7 @@ _RANGE = re.compile(
     rf"(?P<a>{_MONEY})(?:\s*(?:-{{1,2}}|–|—|to|and)\s*(?P<b>{_MONEY}|{_AMOUNT}))?"
 )
 _PER_AFTER = re.compile(
-    r"^\W{0,3}\s*(?:[A-Z]{3}\s+)?(?:(?:gross|net|brutto|before\s+tax)\s*)?"
+    r"^\W{0,3}\s*(?:[A-Z]{3}\s+)?(?:(?:gross|net|brutto|brut|before\s+tax)\s*)?"
     r"(?:(?:/|per|an|a|each|every|pro|par|al)\s*|\s+)"
     r"(?P<u>hour|hr|h|day|week|wk|month|mo|mth|year|yr|annum|stunde|tag|woche|monat|jahr|"
     r"jour|semaine|mois|an|mes|mese|settimana)\b"
@@ -59,7 +59,7 @@ _PER_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _SALARY_BEFORE = re.compile(
-    r"\b(?:salary|base\s+pay|base\s+compensation|pay\s+range|compensation\s+range|"
+    r"\b(?:salary|salaries|base\s+pay|base\s+compensation|pay\s+range|compensation\s+range|"
     r"annual\s+base|ote|on-target\s+earnings|ctc|base\s+range|market\s+range|"
     r"range\s+for\s+this\s+(?:role|position)|compensation\s*:|pay\s*:)[^\n]{0,100}$",
     re.IGNORECASE,
@@ -72,7 +72,7 @@ _NOT_PAY_BEFORE = re.compile(
 )
 _NOT_PAY_AFTER = re.compile(r"^\s*(?:million|billion|bn\b|m\b|mn\b|in\s+(?:assets|revenue|"
                             r"funding|annual\s+revenue))", re.IGNORECASE)
-_UNIT = {
+_UNIT: dict[str, Per] = {
     "hour": "hour", "hr": "hour", "h": "hour", "hourly": "hour", "stunde": "hour",
     "stündlich": "hour", "ph": "hour", "day": "day", "daily": "day", "tag": "day",
     "jour": "day", "week": "week", "wk": "week", "weekly": "week", "woche": "week",
@@ -89,7 +89,7 @@ _KEYS = ("$", "£", "€", "₹", "¥", "usd", "eur", "gbp", "sgd", "inr", "cad"
 _CASED_KEYS = ("Rs", "RM ")
 
 
-def _unit(token: str) -> str | None:
+def _unit(token: str) -> Per | None:
     key = re.sub(r"[.\s]", "", token.lower())
     if key.startswith("brutto") or key.startswith("grosspermonth"):
         return "month"
@@ -125,7 +125,7 @@ def _iso(symbol: str | None, countries: set[str]) -> str | None:
     return None
 
 
-def _period(text: str, start: int, end: int, low_amount: Decimal) -> str | None:
+def _period(text: str, start: int, end: int, low_amount: Decimal) -> Per | None:
     """The pay period of the amount at text[start:end]: after it, before it, or salary."""
     after = _PER_AFTER.search(text[end : end + 30])
     if after:
@@ -140,7 +140,7 @@ def _period(text: str, start: int, end: int, low_amount: Decimal) -> str | None:
 
 def pay_from_text(text: str, countries: set[str]) -> Pay | None:
     """The pay stated in ``text`` (see module doc); None when no amount has a period."""
-    found: list[tuple[Decimal, Decimal, str, str]] = []
+    found: list[tuple[Decimal, Decimal, str, Per]] = []
     for window in windows(text, _KEYS, 140, 60) + windows(text, _CASED_KEYS, 140, 60, low=text):
         found.extend(_amounts(window, countries))
     if not found:
@@ -152,9 +152,9 @@ def pay_from_text(text: str, countries: set[str]) -> Pay | None:
     return Pay(min=float(low), max=float(high), currency=currency, per=per, source="text")
 
 
-def _amounts(text: str, countries: set[str]) -> list[tuple[Decimal, Decimal, str, str]]:
+def _amounts(text: str, countries: set[str]) -> list[tuple[Decimal, Decimal, str, Per]]:
     """(low, high, currency, period) of every pay amount in ``text``."""
-    found: list[tuple[Decimal, Decimal, str, str]] = []
+    found: list[tuple[Decimal, Decimal, str, Per]] = []
     for m in _RANGE.finditer(text):
         before = text[max(0, m.start() - 50) : m.start()]
         if _NOT_PAY_BEFORE.search(before) or _NOT_PAY_AFTER.match(text[m.end() : m.end() + 15]):

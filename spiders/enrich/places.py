@@ -76,6 +76,7 @@ _SHORT_COUNTRIES = {"us": "US", "usa": "US", "uk": "GB", "uae": "AE", "u.s.": "U
 
 _REMOTE_WORDS = re.compile(
     r"\b(?:fully\s+remote|remote|hybrid|on-?site|in[- ]office|work\s+from\s+home|wfh|"
+    r"work\s+from\s+(?:the\s+)?office|wfo|in[- ]person|"
     r"anywhere(?:\s+in\s+the\s+world)?|worldwide|distributed|flexible)\b",
     re.IGNORECASE,
 )
@@ -222,9 +223,9 @@ def _resolve_tail(part: str, paren: bool) -> tuple[str | None, str | None]:
             region = _region_in(country, part)
             if region is not None:
                 return country, region
-    country = country_code(part)
-    if country is not None:
-        return country, None
+    named = country_code(part)
+    if named is not None:
+        return named, None
     if not is_code:
         hits = places().subdivision_names.get(folded, [])
         if len(hits) == 1:

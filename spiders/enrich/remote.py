@@ -11,9 +11,10 @@ then the description.
 - Text: hybrid phrases win ("hybrid", "3 days a week in the office"); then remote
   phrases ("fully remote", "this is a remote role", "work from anywhere", "or remote
   (UK)": an opening that may be done remotely is remote for a student filtering on it);
-  then on-site phrases ("on-site", "in person", "in the office five days a week").
-  "Remote-friendly culture", "remote-first company", "remote teams", "hybrid cloud" are
-  not a mode.
+  then on-site phrases ("on-site", "in person", "in the office five days a week",
+  "remote work is not possible"). "Remote or hybrid" is remote.
+  "Remote-friendly culture", "remote-first company", "we are a hybrid team", "hybrid
+  cloud" describe the company or a product, not this job's mode.
 - "Onsite/Hybrid (to be confirmed)" and "hybrid or on-site" are unknown (None): it may be
   either, and a student filtering for hybrid or for onsite would be misled by either guess.
 """
@@ -23,11 +24,16 @@ from __future__ import annotations
 import re
 
 from spiders.enrich.text import windows
+from store.models import Remote
 
 _UNDECIDED = re.compile(
     r"on-?site\s*/\s*hybrid|hybrid\s*/\s*on-?site|hybrid\s+or\s+on-?site|on-?site\s+or\s+hybrid|"
     r"\(\s*to\s+be\s+confirmed\s*\)|work(?:ing)?\s+mode\s*:\s*tbc\b",
     re.IGNORECASE,
+)
+# Either mode, one of them remote: the opening may be done remotely.
+_EITHER_REMOTE = re.compile(
+    r"\bremote\s*(?:or|/)\s*hybrid\b|\bhybrid\s*(?:or|/)\s*remote\b", re.IGNORECASE
 )
 _RAW_REMOTE = re.compile(r"\b(?:remote|anywhere|worldwide|work\s+from\s+home|wfh)\b", re.I)
 _RAW_HYBRID = re.compile(r"\bhybrid\b", re.I)
@@ -36,15 +42,20 @@ _RAW_ONSITE = re.compile(r"\b(?:on-?site|in[- ]office|office[- ]based)\b", re.I)
 _N = r"(?:[1-4]|one|two|three|four)"
 _TEXT_HYBRID = re.compile(
     r"\bhybrid\b(?!\s+(?:cloud|vehicles?|cars?|apps?|electric|powertrain|integration|"
-    r"approach|search|quantum|networks?|solutions?|infrastructure|engine|model\s+of))|"
+    r"approach|search|quantum|networks?|solutions?|infrastructure|engine|model\s+of|"
+    r"team|company|culture|workforce|organi[sz]ation|-first))|"
     r"\bh[íi]brid[oa]\b|"
     rf"\b{_N}\s*(?:\+\s*)?(?:days?|x)\s+(?:(?:a|per|each)\s+week\s+)?(?:in|at|from)\s+"
     r"(?:the\s+|our\s+)?(?:[A-Z][\w ]{0,20}\s)?(?:office|studio|hub)|"
-    rf"\b{_N}\s+(?:office\s+)?days?\s+(?:a|per|each)?\s*week\s+(?:on-?site|in[- ]office|in\s+person)|"
+    rf"\b(?:in\s+the\s+office|on\s+campus|on-?site)\s+{_N}\s+days?\b|"
+    rf"\b{_N}\s+(?:office\s+)?days?\s+(?:a|per|each)?\s*week\s+"
+    r"(?:on-?site|in[- ]office|in\s+person)|"
     rf"\b{_N}\s+(?:days?\s+)?(?:on-?site|in[- ]office|in\s+person)|"
     rf"\bin(?:[- ]|\s+the\s+|\s+our\s+)office\s+{_N}\s*(?:days?|x)\b|"
     rf"\b{_N}\s+office\s+days\b|"
-    r"\bin\s+(?:one\s+of\s+)?our\s+offices?\s+at\s+least\s+\d+\s*%",
+    r"\bin\s+(?:one\s+of\s+)?our\s+offices?\s+at\s+least\s+\d+\s*%|"
+    r"\b(?:in\s+the\s+office|in[- ]office|on-?site)\s+(?:on\s+)?(?:mon|tues|wednes|thurs|fri)days?"
+    r"\s*(?:,|and|&)\s*(?:mon|tues|wednes|thurs|fri)days?\b",
     re.IGNORECASE,
 )
 _TEXT_REMOTE = re.compile(
@@ -60,7 +71,7 @@ _TEXT_REMOTE = re.compile(
     re.IGNORECASE,
 )
 _NOT_REMOTE = re.compile(
-    r"\b(?:not|n['’]t)\s+(?:a\s+)?(?:fully\s+)?remote\b|\bno\s+remote\b|"
+    r"\b(?:not|n['’]t)\s+(?:a\s+)?remote\b|\bno\s+remote\b|"
     r"\bremote\s+(?:work\s+)?(?:is\s+)?not\s+(?:possible|available|an\s+option)\b",
     re.IGNORECASE,
 )
@@ -71,18 +82,20 @@ _TEXT_ONSITE = re.compile(
     r"\b(?:five|5)\s+days\s*(?:a|per|/)\s*week\b|\bin[- ]office\s+(?:five|5)\s+days\b|"
     r"\b(?:location|work\s+mode|workplace(?:\s+type)?|work\s+arrangement)\s*:\s*"
     r"(?:on-?site|in[- ]office|office[- ]based)\b|\bworks?\s+on\s+site\b|"
-    r"\b(?:work|working|be)\s+on-?site\b|\bwork\s+from\s+(?:the\s+)?office\s+role\b|"
+    r"\b(?:work|working|be)\s+on-?site\b|\bon-?site\s+(?:in|at)\s+[A-Z]|"
+    r"\bwork\s+from\s+(?:the\s+)?office\b|\bwfo\b|\b(?:is|are)\s+(?:fully\s+)?on-?site\b|"
     r"\brequires?\s+in[- ]person\s+work\b|\bin[- ]person\s+(?:at|in)\s+(?:our|the)\b|"
     r"\brequired\s+to\s+(?:work|be)\s+(?:on-?site|in\s+(?:the|our)\s+office)\b",
     re.IGNORECASE,
 )
 _KEYS = ("remote", "hybrid", "híbrid", "on-site", "onsite", "on site", "in-person",
-         "in person", "office", "anywhere", "days/week", "days a week", "days per week")
+         "in person", "office", "anywhere", "days/week", "days a week", "days per week",
+         "campus", "wfo")
 
 
-def remote_from_raw(raw_locations: list[str]) -> str | None:
+def remote_from_raw(raw_locations: list[str]) -> Remote | None:
     """The mode the raw location strings give (see module doc); None when they say none."""
-    modes: set[str] = set()
+    modes: set[Remote] = set()
     for raw in raw_locations:
         if _UNDECIDED.search(raw):
             return None
@@ -105,18 +118,21 @@ def _scan(near: list[str]) -> tuple[bool, bool, bool, bool, bool]:
             has(_TEXT_ONSITE))
 
 
-def remote_from_text(text: str) -> str | None:
+def remote_from_text(text: str) -> Remote | None:
     """The mode the description states (hybrid, then remote, then on-site); else None."""
     near = windows(text, _KEYS, 80, 80)
     if not near:
         return None
+    if any(_EITHER_REMOTE.search(w) for w in near):
+        return "remote"
     undecided, hybrid, not_remote, remote, onsite = _scan(near)
     if undecided:
         return None
     if hybrid:
         return "hybrid"
     if not_remote:
-        return "onsite" if onsite else None
+        # Neither remote nor hybrid: on-site ("Remote work is not possible for this role").
+        return "onsite"
     if remote:
         return "remote"
     if onsite:
@@ -124,7 +140,7 @@ def remote_from_text(text: str) -> str | None:
     return None
 
 
-def remote_mode(raw_locations: list[str], text: str) -> str | None:
+def remote_mode(raw_locations: list[str], text: str) -> Remote | None:
     """Raw locations first, then text; a raw "remote" the text contradicts gives None."""
     from_raw = remote_from_raw(raw_locations)
     from_text = remote_from_text(text)

@@ -4,7 +4,8 @@ A season counts when a year is next to it ("Summer 2027", "Fall '26", "2027 Summ
 "Spring/Summer 2027"), when a short month range with a year gives it ("May - Aug 2027",
 "June to August 2027" = Summer; "September - December 2027" = Fall; "January - April
 2027" = Winter), or when it qualifies the opening ("12-week summer internship", "Summer
-Analyst programme", "winter interns"): "summer Fridays" is a perk, not a season.
+Analyst programme", "winter interns", "this summer"): "summer Fridays" is a perk, not a
+season.
 Seasons with a year are collected from the title and the description together; a season
 without a year is read only when no season with a year is stated anywhere.
 
@@ -43,6 +44,7 @@ _SEASON_ROLE = re.compile(
     r"term|semester|cohort|students?)\b",
     re.IGNORECASE,
 )
+_THIS_SEASON = re.compile(rf"\b(?:this|next|the\s+coming)\s+({_SEASON})\b", re.IGNORECASE)
 _MONTH_RANGE = re.compile(
     rf"\b({MONTH_RE})\s*(?:\d{{1,2}}\s*)?(?:-|–|to|through|until)\s*({MONTH_RE})\s*"
     r"(?:\d{1,2},?\s*)?(20\d{2})\b",
@@ -54,8 +56,7 @@ _START_MONTH = {"Winter": 1, "Spring": 3, "Summer": 6, "Fall": 9}
 _SPLIT = re.compile(r"\s*(?:/|&|\band\b|-|–|\bor\b|\+)\s*", re.IGNORECASE)
 # A season right after these words is a graduation date or a start date, not a term.
 _NOT_A_TERM_BEFORE = re.compile(
-    r"(?:(?:graduat\w*|class\s+of|degree|complet\w*)\W+(?:\w+\W+){0,3}|"
-    r"start\w*\s+in\s+the\s+)$",
+    r"(?:(?:graduat\w*|class\s+of|degree|complet\w*)\b[^.\n]{0,50}|start\w*\s+in\s+the\s+)$",
     re.IGNORECASE,
 )
 _KEYS = ("summer", "fall", "autumn", "winter", "spring")
@@ -122,7 +123,8 @@ def seasons(title: str, description: str, reference: datetime) -> list[str]:
     if found:
         return found
     for text in chunks:
-        for m in _SEASON_ROLE.finditer(text):
+        matches = [*_SEASON_ROLE.finditer(text), *_THIS_SEASON.finditer(text)]
+        for m in matches:
             if _not_a_term(text, m.start()):
                 continue
             for name in _names(m.group(1)):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from spiders.enrich.text import windows
+from store.models import Sponsorship
 
 _CITIZENS = re.compile(
     r"(?:must\s+(?:be|hold)\s+(?:a\s+)?(?:u\.?s\.?|us|united\s+states|uk|british|"
@@ -34,7 +35,7 @@ _NO = re.compile(
     r"immigration)"
     r"|(?:unable|not\s+able)\s+to\s+(?:offer|provide|sponsor|support)\s+(?:\w+\s+){0,3}?"
     r"(?:visa|sponsor|work\s+permit|immigration|work\s+authori[sz]ation)"
-    r"|(?:unable|not\s+able)\s+to\s+sponsor\b"
+    r"|(?:unable|not\s+able)\s+to\s+sponsor\b(?!\s+(?:\w+\s+)?(?:every|all)\b)"
     r"|cannot\s+(?:offer\s+|provide\s+|support\s+)?(?:\w+\s+){0,2}?(?:visa|sponsor)"
     r"|no\s+(?:visa\s+|immigration\s+)?sponsorship"
     r"|(?:visa\s+|immigration\s+)?sponsorship\s+(?:is\s+|will\s+)?(?:not|n['’]t)\s+"
@@ -43,7 +44,7 @@ _NO = re.compile(
     r"|without\s+(?:the\s+need\s+for\s+|requiring\s+|needing\s+|any\s+)?(?:current\s+or\s+"
     r"future\s+|future\s+)?(?:visa\s+|employer\s+|immigration\s+)?sponsorship"
     r"|not\s+(?:require|need)\s+(?:\w+\s+){0,4}?sponsorship"
-    r"|(?:not|n['’]t)\s+(?:be\s+)?(?:able\s+to\s+)?sponsor\b"
+    r"|(?:not|n['’]t)\s+(?:be\s+)?(?:able\s+to\s+)?sponsor\b(?!\s+(?:\w+\s+)?(?:every|all)\b)"
     r"|sponsorship\s*:\s*(?:no|not\s+available|none|unavailable)\b)",
     re.IGNORECASE,
 )
@@ -53,7 +54,7 @@ _YES = re.compile(
     r"|(?:we|will|can|able\s+to|happy\s+to|open\s+to)\s+(?:\w+\s+)?(?:sponsor|sponsoring)\s+"
     r"(?:\w+\s+){0,2}?(?:visas?|work\s+permits?|candidates|applicants)"
     r"|offers?\s+(?:visa\s+)?sponsorship"
-    r"|(?:provide|offer)s?\s+(?:\w+\s+){0,2}?visa\s+sponsorship"
+    r"|(?:provide|offer)s?\s+(?:[\w-]+\s+){0,4}?visa\s+sponsorship"
     r"|sponsorship\s+(?:is\s+)?available"
     r"|(?:support|assist\s+with)\s+(?:\w+\s+)?visa\s+applications?"
     r"|visa\s+support\s+(?:is\s+)?(?:available|provided|offered)"
@@ -64,12 +65,14 @@ _YES = re.compile(
 _KEYS = ("sponsor", "citizen", "singaporean", "visa")
 
 
-def sponsorship(text: str) -> str | None:
+def sponsorship(text: str) -> Sponsorship | None:
     """``citizens_only``, ``no``, ``yes`` or None (see module doc for the order)."""
     near = windows(text, _KEYS, 120, 120)
     if not near:
         return None
-    for pattern, value in ((_CITIZENS, "citizens_only"), (_NO, "no"), (_YES, "yes")):
+    checks: tuple[tuple[re.Pattern[str], Sponsorship], ...] = (
+        (_CITIZENS, "citizens_only"), (_NO, "no"), (_YES, "yes"))
+    for pattern, value in checks:
         if any(pattern.search(w) for w in near):
             return value
     return None
