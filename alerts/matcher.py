@@ -105,7 +105,9 @@ def _default_freq(kind: str, key: str) -> float:
         return _UNSTATED_FREQ
     if kind == "loc":
         return _LOC_FREQ[key.split(":", 1)[0]]
-    if kind == "w":
+    if kind == "w":  # short words tend to be common, adjacent pairs rare
+        if " " in key:
+            return _DEFAULT_FREQ["w"] / 10
         return 0.2 if len(key) <= 3 else _DEFAULT_FREQ["w"]
     return _DEFAULT_FREQ[kind]
 

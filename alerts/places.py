@@ -192,9 +192,10 @@ def resolve_place(text: str) -> frozenset[str]:
     if ck in gaz.cities:
         keys.add("city:" + ck)
     if not keys:
+        hint = " (one place per entry: 'London' or 'United Kingdom')" if "," in text else ""
         raise UnknownPlaceError(
             f"unknown place {text!r}: not a country name or ISO code, a region (e.g. "
-            "'California', 'England') or a city (e.g. 'London'), nor 'remote'"
+            f"'California', 'England') or a city (e.g. 'London'), nor 'remote'{hint}"
         )
     return frozenset(keys)
 

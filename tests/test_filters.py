@@ -333,6 +333,7 @@ def test_pay_boundary_survives_float_rounding() -> None:
         ({"keywordz": ["x"]}, "unknown filter key 'keywordz' (did you mean 'keywords'?)"),
         ({"location": ["UK"]}, "did you mean 'locations'"),
         ({"locations": ["Narnia"]}, "unknown place 'Narnia'"),
+        ({"locations": ["London, UK"]}, "one place per entry"),
         ({"seasons": ["Sumer 2027"]}, "season 'Sumer 2027'"),
         ({"graduation": "2027-13"}, "graduation"),
         ({"keywords": ["!!!"]}, "keywords entry '!!!' has no words"),
