@@ -19,8 +19,9 @@ Semantics of :meth:`Filter.matches` (the reference the indexed matcher must agre
   match "html"; "full-stack" matches "full stack".
 - ``companies``: equal after :func:`company_key` ("Stripe, Inc." == "stripe").
 - ``locations``: see :mod:`alerts.places`; an entry with several readings keeps them all.
-  Under three-valued any-of logic, e.g. ``[London, remote]`` passes (non-strict) a Paris
-  posting whose ``remote`` is null, since it might be remote.
+  A posting that states a place but not ``remote`` is taken as not remote: ``[London,
+  remote]`` does not pass a Paris posting whose ``remote`` is null; with no place and no
+  ``remote`` stated, the location is unstated and passes when ``strict`` is false.
 - ``seasons``: equal after :func:`season_key` ("summer 2027" == "Summer 2027";
   "Autumn" == "Fall").
 - ``graduation``: the month lies in the posting's ``[from, to]`` window (open ends allowed).
@@ -61,9 +62,22 @@ _LEGAL_SUFFIXES = frozenset({
 _SEASON = re.compile(r"^(spring|summer|fall|winter) \d{4}$")
 
 
+def singular(word: str) -> str:
+    """A light plural folding applied to both sides, so "internship" finds "internships"
+    and "analyst" finds "analysts" ("ies" -> "y"; a final "s" after a consonant or vowel,
+    but not in "ss", "us", "is" or words of 3 letters or fewer)."""
+    if not word.isalpha():  # node.js, c++, don't stay as they are
+        return word
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
 def tokenize(text: str) -> list[str]:
-    """Lower-case words of ``text`` in order (the unit of keyword matching)."""
-    return _WORD.findall(text.lower())
+    """Lower-case, plural-folded words of ``text`` in order (the unit of keyword matching)."""
+    return [singular(w) for w in _WORD.findall(text.lower())]
 
 
 def company_key(name: str) -> str:
@@ -121,11 +135,13 @@ class PostingView:
         places: set[str] = set()
         for loc in posting.locations:
             places |= location_keys(loc)
+        # remote unknown counts as unstated only when no place is stated either: a
+        # posting that names its city and says nothing of remote work is not remote
         if not places:
             places.add(NO_LOCATION)
-        if posting.remote is None:
-            places.add(NO_REMOTE)
-        elif posting.remote == "remote":
+            if posting.remote is None:
+                places.add(NO_REMOTE)
+        if posting.remote == "remote":
             places.add(REMOTE_KEY)
         grad = posting.graduation
         window = None

@@ -111,7 +111,8 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], bool, bool]] = [
     ),
     ("remote", {"locations": ["remote"]}, {"remote": "remote"}, True, True),
     ("hybrid is not remote", {"locations": ["remote"]}, {"remote": "hybrid"}, False, False),
-    ("remote unknown", {"locations": ["remote"]}, {"locations": LONDON}, True, False),
+    ("remote unknown, place stated", {"locations": ["remote"]}, {"locations": LONDON}, False, False),
+    ("remote and place unknown", {"locations": ["remote"]}, {}, True, False),
     ("onsite", {"locations": ["remote"]}, {"remote": "onsite", "locations": SG}, False, False),
     (
         "remote or place",
@@ -357,6 +358,16 @@ def test_invalid_filters_are_rejected(data: dict[str, Any], message: str) -> Non
 )
 def test_company_key(a: str, b: str) -> None:
     assert company_key(a) == company_key(b)
+
+
+@pytest.mark.parametrize(
+    ("keyword", "text", "found"),
+    [("internship", "Two internships at Northwind", True), ("analyst", "Data Analysts wanted", True),
+     ("company", "companies we partner with", True), ("class", "first class", True),
+     ("campus", "on campus", True), ("ml", "HTML templates", False), ("node.js", "Node.js services", True)],
+)
+def test_keywords_fold_plurals_on_both_sides(keyword: str, text: str, found: bool) -> None:
+    assert Filter(keywords=[keyword]).matches(posting(title=text), NOW) is found
 
 
 def test_tokenize() -> None:
