@@ -107,10 +107,11 @@ class PostingPipeline:
             )
             if spider.gone_ids:
                 closed += close_gone(self.db, spider.gone_ids, self.now)
-            from store.dedup import assign_clusters
-
             touched = result.new_ids + result.updated_ids
             if touched:
+                # imported here: datasketch/scipy cost ~0.8 s, which an unchanged run never needs
+                from store.dedup import assign_clusters
+
                 assign_clusters(self.db, touched)
             record_run(
                 self.db, run_id=self.run_id, source=spider.source, started_at=self.started_at,

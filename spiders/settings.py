@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from config.models import Settings
-from spiders.middlewares import DOWNLOADER_MIDDLEWARES, EXTENSIONS
+from spiders.middlewares import DOWNLOADER_MIDDLEWARES
 
 
 def scrapy_settings(
@@ -35,8 +35,6 @@ def scrapy_settings(
         "REDIRECT_MAX_TIMES": 5,
         # Retry-After aware backoff; redirects to non-HTTP schemes and loops refused
         "DOWNLOADER_MIDDLEWARES": DOWNLOADER_MIDDLEWARES,
-        # a failed source is its one FAILED line; Scrapy's repeat of it only with -v
-        "EXTENSIONS": EXTENSIONS,
         "DNS_TIMEOUT": 20,
         "HTTPERROR_ALLOWED_CODES": [],
         "LOG_LEVEL": "DEBUG" if verbose else "WARNING",
