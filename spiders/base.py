@@ -10,7 +10,7 @@ failed for this run without touching what is stored.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -22,6 +22,7 @@ from twisted.python.failure import Failure
 
 from config.clock import iso
 from config.models import SourceConfig, TypeSpec
+from store.models import Posting, Unchanged, source_hash
 
 
 class MalformedResponse(ValueError):
@@ -47,6 +48,7 @@ class BaseSpider(scrapy.Spider):
         self.complete = True  # False when the listing was cut short (page bound)
         self.pages = 0
         self.gone_ids: list[str] = []  # postings whose own page answered 404/410
+        self.stored_hashes: dict[str, str] = {}  # set by the pipeline when the spider opens
         # Conditional requests (ETag / Last-Modified): the validators stored for this source
         # are sent on the first request; a 304 sets `not_modified` (the board is unchanged).
         # `validators` are the first response's, kept by the pipeline only when that one
@@ -193,6 +195,23 @@ class BaseSpider(scrapy.Spider):
 
     def posting_id(self, native_id: object) -> str:
         return f"{self.source.name}:{native_id}"
+
+    def from_raw(
+        self, native_id: object, raw: object, build: Callable[[], Posting]
+    ) -> Posting | Unchanged:
+        """The posting for one raw API record, skipping all the work when it is unchanged.
+
+        The record's hash is compared with the stored content hash (loaded by the pipeline
+        into `stored_hashes`); an unchanged record yields a placeholder the pipeline only
+        marks seen, so description parsing and enrichment are not redone on every crawl.
+        """
+        posting_id = self.posting_id(native_id)
+        digest = source_hash(raw)
+        if self.stored_hashes.get(posting_id) == digest:
+            return Unchanged(posting_id)
+        posting = build()
+        posting._source_hash = digest
+        return posting
 
     def text(self, response: Response) -> str:
         if not isinstance(response, TextResponse):

@@ -26,7 +26,7 @@ class GreenhouseSpider(BaseSpider):
         if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
             raise MalformedResponse(f"no 'jobs' list in the Greenhouse answer from {response.url}")
         for job in data["jobs"]:
-            yield self.posting(job)
+            yield self.from_raw(job.get("id"), job, lambda job=job: self.posting(job))
 
     def posting(self, job: dict[str, Any]) -> Posting:
         url = job.get("absolute_url") or ""

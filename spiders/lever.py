@@ -33,7 +33,7 @@ class LeverSpider(BaseSpider):
         if not isinstance(data, list):
             raise MalformedResponse(f"expected a list of postings from {response.url}")
         for job in data:
-            yield self.posting(job)
+            yield self.from_raw(job.get("id"), job, lambda job=job: self.posting(job))
 
     def posting(self, job: dict[str, Any]) -> Posting:
         cats = job.get("categories") or {}

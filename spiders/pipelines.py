@@ -19,7 +19,7 @@ from spiders.base import BaseSpider
 from spiders.enrich import enrich
 from store.db import open_db
 from store.health import Verdict, assess_count, record_run, save_validators
-from store.models import Posting
+from store.models import Posting, Unchanged
 from store.writer import STALE_DAYS_UNLISTED, close_expired, close_gone, load_hashes, present_ids, write_batch
 
 
@@ -46,6 +46,7 @@ class PostingPipeline:
         self.now = now()
         self.db = open_db(self.db_path)
         self.hashes = load_hashes(self.db, spider.source.name)
+        spider.stored_hashes = self.hashes
         self.changed: list[tuple[Posting, str]] = []
         self.unchanged: list[str] = []
         self.seen: set[str] = set()
@@ -53,6 +54,11 @@ class PostingPipeline:
 
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         spider = self._spider(spider)
+        if isinstance(item, Unchanged):
+            if item.id not in self.seen:
+                self.seen.add(item.id)
+                self.unchanged.append(item.id)
+            return item
         if not isinstance(item, Posting):
             raise DropItem(f"not a Posting: {type(item).__name__}")
         prefix = f"{spider.source.name}:"

@@ -34,7 +34,19 @@ def scrapy_settings(
         "RETRY_HTTP_CODES": [429, 500, 502, 503, 504, 522, 524, 408],
         "REDIRECT_MAX_TIMES": 5,
         # Retry-After aware backoff; redirects to non-HTTP schemes and loops refused
-        "DOWNLOADER_MIDDLEWARES": DOWNLOADER_MIDDLEWARES,
+        "DOWNLOADER_MIDDLEWARES": {
+            **DOWNLOADER_MIDDLEWARES,
+            # not used by any source type; every crawler (one per source) would build them
+            "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
+            "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+        },
+        "SPIDER_MIDDLEWARES": {
+            "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
+        },
+        "EXTENSIONS": {
+            "scrapy.extensions.memusage.MemoryUsage": None,
+            "scrapy.extensions.logstats.LogStats": None,
+        },
         "DNS_TIMEOUT": 20,
         "HTTPERROR_ALLOWED_CODES": [],
         "LOG_LEVEL": "DEBUG" if verbose else "WARNING",

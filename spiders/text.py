@@ -88,9 +88,13 @@ def tidy_text(text: str) -> str:
     return _tidy(text)
 
 
+_LINE_EDGES = re.compile(r"[^\S\n]*\n[^\S\n]*")
+
+
 def _tidy(text: str) -> str:
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
-    joined = _BLANK_LINES.sub("\n\n", "\n".join(lines))
+    # whole-string regexes (C speed) rather than a Python loop over lines
+    joined = _LINE_EDGES.sub("\n", _SPACES.sub(" ", text)).strip()
+    joined = _BLANK_LINES.sub("\n\n", joined)
     joined = _LONE_BULLET.sub("- ", joined)
     while True:
         tighter = _LIST_GAPS.sub(r"\1\n", joined)

@@ -157,3 +157,19 @@ def m002_dedup(db: sqlite_utils.Database) -> None:
     from store.dedup import create_tables
 
     create_tables(db)
+
+
+@migrations()
+def m003_fts_update_only_on_text(db: sqlite_utils.Database) -> None:
+    """Re-index a posting's text only when its text changes: the trigger sqlite-utils creates
+    fires on every update, so marking 10,000 unchanged postings seen re-indexed them all."""
+    db.execute("DROP TRIGGER IF EXISTS postings_au")
+    db.execute(
+        'CREATE TRIGGER "postings_au" AFTER UPDATE OF "title", "company", "description"'
+        ' ON "postings" BEGIN'
+        ' INSERT INTO "postings_fts" ("postings_fts", rowid, "title", "company", "description")'
+        ' VALUES (\'delete\', old.rowid, old."title", old."company", old."description");'
+        ' INSERT INTO "postings_fts" (rowid, "title", "company", "description")'
+        ' VALUES (new.rowid, new."title", new."company", new."description");'
+        " END"
+    )

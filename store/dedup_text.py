@@ -98,13 +98,25 @@ _REGION_CODES: frozenset[str] = frozenset(
 )
 
 
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+
+
+@lru_cache(maxsize=4096)
+def _fold_run(run: str) -> str:
+    folded = unicodedata.normalize("NFKD", run)
+    return "".join(ch for ch in folded if not unicodedata.combining(ch))
+
+
 def ascii_fold(text: str) -> str:
-    """Lower case, accents stripped, ``&`` spelled out."""
-    if text.isascii():
-        return text.lower().replace("&", " and ")
-    folded = unicodedata.normalize("NFKD", text)
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    return folded.lower().replace("&", " and ")
+    """Lower case, accents stripped, ``&`` spelled out.
+
+    Only the non-ASCII runs are normalised (cached): real descriptions are mostly ASCII with
+    a few curly quotes, dashes and emoji, and folding them character by character dominated
+    the crawl's profile.
+    """
+    if not text.isascii():
+        text = _NON_ASCII_RUN.sub(lambda m: _fold_run(m.group(0)), text)
+    return text.lower().replace("&", " and ")
 
 
 def words(text: str) -> list[str]:

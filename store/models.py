@@ -8,10 +8,11 @@ hand to enrichment and the store; they are exported too, as an extension of the 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 import json
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 Kind = Literal["posting", "article"]
 Remote = Literal["remote", "hybrid", "onsite"]
@@ -103,16 +104,40 @@ class Posting(BaseModel):
         """The JSON form of SPEC §4 (``graduation`` uses the key ``from``)."""
         return self.model_dump(mode="json", by_alias=True)
 
+    # Set by a spider that hashed the raw source record (see `source_hash`); when set, it is
+    # this posting's content hash.
+    _source_hash: str | None = PrivateAttr(default=None)
+
     def content_hash(self) -> str:
         """Hash of what the source said, excluding what this tool adds (times, cluster).
 
         Two crawls that read the same content give the same hash, so an unchanged
-        posting can skip enrichment and writing.
+        posting can skip enrichment and writing. `PARSER_VERSION` is part of it, so a
+        release that parses or enriches differently refreshes every stored posting once.
         """
+        if self._source_hash is not None:
+            return self._source_hash
         data = self.model_dump(
             mode="json",
             by_alias=True,
             exclude={"first_seen", "last_seen", "closed_at", "cluster_id"},
         )
-        blob = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return hashlib.blake2b(blob.encode("utf-8"), digest_size=16).hexdigest()
+        return source_hash(data)
+
+
+@dataclass(frozen=True, slots=True)
+class Unchanged:
+    """What a spider yields instead of a Posting for a record whose raw hash equals the
+    stored one (`BaseSpider.from_raw`): the pipeline only marks it seen."""
+
+    id: str
+
+
+#: Bump when parsing or enrichment changes what a stored posting would hold.
+PARSER_VERSION = "2026-11-24.1"
+
+
+def source_hash(raw: object) -> str:
+    """Stable hash of a JSON-like source record (plus PARSER_VERSION)."""
+    blob = json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.blake2b((PARSER_VERSION + blob).encode("utf-8"), digest_size=16).hexdigest()

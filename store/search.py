@@ -28,7 +28,12 @@ def search(
     categories: Sequence[str] = (),
     internships_only: bool = False,
 ) -> list[Posting]:
-    """Postings matching every word of `query`, best first (bm25)."""
+    """Postings matching every word of `query`, newest first.
+
+    Newest first (FTS5 rowid order, which is first-seen order) rather than bm25: a student
+    wants the latest openings, and ranking every match of a common word by bm25 took up to
+    150 ms over 100,000 postings, while walking rowids backwards stops at `limit`.
+    """
     match = fts_query(query)
     if not match:
         return []
@@ -43,7 +48,7 @@ def search(
         params.extend(c.lower() for c in companies)
     sql = (
         "SELECT p.* FROM postings_fts JOIN postings p ON p.rowid = postings_fts.rowid"
-        f" WHERE {' AND '.join(where)} ORDER BY bm25(postings_fts) LIMIT ?"
+        f" WHERE {' AND '.join(where)} ORDER BY postings_fts.rowid DESC LIMIT ?"
     )
     wanted_locations = {loc.casefold() for loc in locations}
     wanted_categories = set(categories)
