@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -77,23 +77,37 @@ def read_yaml(path: Path, top_key: str | None) -> Any:
 def load_sources(path: Path, types: Mapping[str, TypeSpec]) -> list[SourceConfig]:
     """Parse sources.yaml; `types` maps each known source type to the keys it takes."""
     entries = read_yaml(path, "sources")
-    sources: list[SourceConfig] = []
+    return _parse_entries(path, "sources", entries, lambda raw, where: _parse_source(raw, where, types))
+
+
+class _Named(Protocol):
+    name: str
+
+
+_Entry = TypeVar("_Entry", bound=_Named)
+
+
+def _parse_entries(
+    path: Path, section: str, entries: list[Any], parse: Callable[[Any, str], _Entry]
+) -> list[_Entry]:
+    """Parse every entry, collecting all errors (one line each) and duplicate names."""
+    parsed: list[_Entry] = []
     errors: list[str] = []
     seen: set[str] = set()
     for index, raw in enumerate(entries):
-        where = f"{path}: {entry_label('sources', index, raw)}"
+        where = f"{path}: {entry_label(section, index, raw)}"
         try:
-            source = _parse_source(raw, where, types)
+            entry = parse(raw, where)
         except ConfigError as exc:
             errors.append(str(exc))
             continue
-        if source.name in seen:
-            errors.append(f"{where}: duplicate name '{source.name}'")
-        seen.add(source.name)
-        sources.append(source)
+        if entry.name in seen:
+            errors.append(f"{where}: duplicate name '{entry.name}'")
+        seen.add(entry.name)
+        parsed.append(entry)
     if errors:
         raise ConfigError("\n".join(errors))
-    return sources
+    return parsed
 
 
 def _parse_source(raw: Any, where: str, types: Mapping[str, TypeSpec]) -> SourceConfig:
@@ -139,24 +153,9 @@ def load_subscriptions(path: Path, filter_model: type[BaseModel]) -> list[Subscr
     if not path.exists():
         return []
     entries = read_yaml(path, "subscriptions")
-    subs: list[SubscriptionConfig] = []
-    errors: list[str] = []
-    seen: set[str] = set()
-    for index, raw in enumerate(entries):
-        label = entry_label("subscriptions", index, raw)
-        where = f"{path}: {label}"
-        try:
-            sub = parse_subscription(raw, where, filter_model)
-        except ConfigError as exc:
-            errors.append(str(exc))
-            continue
-        if sub.name in seen:
-            errors.append(f"{where}: duplicate name '{sub.name}'")
-        seen.add(sub.name)
-        subs.append(sub)
-    if errors:
-        raise ConfigError("\n".join(errors))
-    return subs
+    return _parse_entries(
+        path, "subscriptions", entries, lambda raw, where: parse_subscription(raw, where, filter_model)
+    )
 
 
 def parse_subscription(raw: Any, where: str, filter_model: type[BaseModel]) -> SubscriptionConfig:
