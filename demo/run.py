@@ -93,7 +93,8 @@ def run_demo(verbose: bool = False, out_dir: Path | None = None) -> int:
             digest = json.loads(payload.get("message") or "{}")
             for posting in digest.get("postings", []):
                 print(
-                    f"   - {posting['title']} | {posting['company']} | {posting['locations']} | {posting['url']}"
+                    f"   - {posting['title']} | {posting['company']} | {posting['locations']}"
+                    f" | {posting['url']}"
                 )
             if digest.get("more"):
                 print(f"   ... and {digest['more']} more")

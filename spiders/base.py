@@ -158,9 +158,9 @@ class BaseSpider(scrapy.Spider):
             if status == 304 and request is not None and request.meta.get("conditional"):
                 self.not_modified = True  # the board is unchanged since the stored validators
                 return
-            on_item = bool(request is not None and request.meta.get("posting_id"))
-            if on_item and status in (404, 410):
-                self.gone_ids.append(request.meta["posting_id"])
+            posting_id = request.meta.get("posting_id") if request is not None else None
+            if posting_id and status in (404, 410):
+                self.gone_ids.append(posting_id)
                 return
             self.fail(f"HTTP {status} from {url}")
             return

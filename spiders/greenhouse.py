@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import Any, ClassVar
 
 from scrapy.http import Response
@@ -10,7 +11,7 @@ from scrapy.http import Response
 from config.models import TypeSpec
 from spiders.base import BaseSpider, MalformedResponse, parse_iso
 from spiders.text import html_to_text
-from store.models import Pay, Posting
+from store.models import Pay, Posting, Unchanged
 from store.urls import canonical_url
 
 _EMPLOYMENT_KEYS = ("employment type", "job type", "employment", "position type", "time type")
@@ -21,12 +22,12 @@ class GreenhouseSpider(BaseSpider):
     default_url = "https://boards-api.greenhouse.io/v1/boards/{board}/jobs?content=true"
     spec: ClassVar[TypeSpec] = TypeSpec(required=("board",), needs_company=False)
 
-    def parse(self, response: Response, **kwargs: Any) -> Iterator[Posting]:
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Posting | Unchanged]:
         data = self.json(response)
         if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
             raise MalformedResponse(f"no 'jobs' list in the Greenhouse answer from {response.url}")
         for job in data["jobs"]:
-            yield self.from_raw(job.get("id"), job, lambda job=job: self.posting(job))
+            yield self.from_raw(job.get("id"), job, partial(self.posting, job))
 
     def posting(self, job: dict[str, Any]) -> Posting:
         url = job.get("absolute_url") or ""

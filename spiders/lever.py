@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import Any, ClassVar
 
 from scrapy.http import Response
@@ -10,7 +11,7 @@ from scrapy.http import Response
 from config.models import TypeSpec
 from spiders.base import BaseSpider, MalformedResponse, epoch_ms_to_iso
 from spiders.text import html_to_text, tidy_text
-from store.models import Pay, Posting
+from store.models import Pay, Posting, Unchanged
 from store.urls import canonical_url
 
 _WORKPLACE = {"remote": "remote", "hybrid": "hybrid", "on-site": "onsite", "onsite": "onsite"}
@@ -28,12 +29,12 @@ class LeverSpider(BaseSpider):
     default_url = "https://api.lever.co/v0/postings/{site}?mode=json"
     spec: ClassVar[TypeSpec] = TypeSpec(required=("site",), needs_company=True)
 
-    def parse(self, response: Response, **kwargs: Any) -> Iterator[Posting]:
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Posting | Unchanged]:
         data = self.json(response)
         if not isinstance(data, list):
             raise MalformedResponse(f"expected a list of postings from {response.url}")
         for job in data:
-            yield self.from_raw(job.get("id"), job, lambda job=job: self.posting(job))
+            yield self.from_raw(job.get("id"), job, partial(self.posting, job))
 
     def posting(self, job: dict[str, Any]) -> Posting:
         cats = job.get("categories") or {}

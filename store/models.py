@@ -8,8 +8,8 @@ hand to enrichment and the store; they are exported too, as an extension of the 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 import json
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr

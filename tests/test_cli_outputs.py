@@ -28,15 +28,34 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[str]]:
         "/lever/palantir": Reply((FIX / "lever" / "palantir.json").read_bytes()),
     }
     with BoardServer(routes) as boards:
-        config = write_config(tmp / "config", [
-            {"name": "acme", "type": "greenhouse", "board": "acme", "url": boards.url("/gh/acme")},
-            {"name": "palantir", "type": "lever", "site": "palantir", "company": "Palantir",
-             "url": boards.url("/lever/palantir")},
-        ], [{"name": "sg", "notify": ["json://127.0.0.1:9/hook"], "filter": {"locations": ["Singapore"], "strict": True}}])
+        config = write_config(
+            tmp / "config",
+            [
+                {"name": "acme", "type": "greenhouse", "board": "acme", "url": boards.url("/gh/acme")},
+                {
+                    "name": "palantir",
+                    "type": "lever",
+                    "site": "palantir",
+                    "company": "Palantir",
+                    "url": boards.url("/lever/palantir"),
+                },
+            ],
+            [
+                {
+                    "name": "sg",
+                    "notify": ["json://127.0.0.1:9/hook"],
+                    "filter": {"locations": ["Singapore"], "strict": True},
+                }
+            ],
+        )
         base = ["--config", str(config), "--db", str(tmp / "iw.db")]
         proc = subprocess.run(  # exactly what cron runs
             [sys.executable, "run_crawl.py", *base, "--source", "acme", "--source", "palantir"],
-            cwd=ROOT, capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)},
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
         assert "acme: 4 postings (4 new" in proc.stdout, proc.stderr
         assert proc.returncode == 1  # the webhook on port 9 is down: a failed delivery
@@ -48,13 +67,37 @@ def test_export_json_is_the_record(crawled: list[str]) -> None:
     result = run_cli("export", "--format", "json", *crawled)
     records = json.loads(result.out)
     assert len(records) == 6
-    keys = {"id", "source", "kind", "company", "title", "url", "apply_url", "is_internship", "locations",
-            "remote", "pay", "seasons", "graduation", "degrees", "sponsorship", "duration_months",
-            "deadline", "categories", "description", "posted_at", "first_seen", "last_seen", "closed_at",
-            "cluster_id"}
+    keys = {
+        "id",
+        "source",
+        "kind",
+        "company",
+        "title",
+        "url",
+        "apply_url",
+        "is_internship",
+        "locations",
+        "remote",
+        "pay",
+        "seasons",
+        "graduation",
+        "degrees",
+        "sponsorship",
+        "duration_months",
+        "deadline",
+        "categories",
+        "description",
+        "posted_at",
+        "first_seen",
+        "last_seen",
+        "closed_at",
+        "cluster_id",
+    }
     assert all(keys <= set(r) for r in records)
     ds = next(r for r in records if r["title"] == "Data Science Intern (Summer 2027)")
-    assert ds["url"] == "https://boards.greenhouse.io/acmeanalytics/jobs/7100001?gh_jid=7100001"  # gh_src gone
+    assert (
+        ds["url"] == "https://boards.greenhouse.io/acmeanalytics/jobs/7100001?gh_jid=7100001"
+    )  # gh_src gone
 
 
 @pytest.mark.parametrize("fmt", ["csv", "md", "rss"])

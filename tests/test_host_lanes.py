@@ -32,7 +32,12 @@ def test_boards_on_one_api_host_never_exceed_the_lanes(tmp_path: Path) -> None:
         boards.routes[f"/v1/boards/b{n}/jobs"] = slow_board
     with boards:
         sources = [
-            {"name": f"b{n}", "type": "greenhouse", "board": f"b{n}", "url": boards.url(f"/v1/boards/b{n}/jobs")}
+            {
+                "name": f"b{n}",
+                "type": "greenhouse",
+                "board": f"b{n}",
+                "url": boards.url(f"/v1/boards/b{n}/jobs"),
+            }
             for n in range(6)
         ]
         config = write_config(tmp_path / "config", sources)

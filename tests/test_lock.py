@@ -18,13 +18,17 @@ def test_second_run_exits_while_first_holds_the_lock(tmp_path: Path) -> None:
     body = (FIX / "greenhouse" / "duolingo.json").read_bytes()
     with BoardServer({"/slow": Reply(body, delay=6)}) as boards:
         config = write_config(
-            tmp_path / "config", [{"name": "slow", "type": "greenhouse", "board": "x", "url": boards.url("/slow")}]
+            tmp_path / "config",
+            [{"name": "slow", "type": "greenhouse", "board": "x", "url": boards.url("/slow")}],
         )
         db = tmp_path / "iw.db"
         first = subprocess.Popen(
             [sys.executable, "-m", "cli", "crawl", "--config", str(config), "--db", str(db)],
-            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         deadline = time.monotonic() + 20
         while not boards.requests and time.monotonic() < deadline:  # the first run is mid-crawl

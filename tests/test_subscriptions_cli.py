@@ -69,7 +69,8 @@ def test_add_list_pause_resume_remove_import(tmp_path: Path) -> None:
     assert imported.code == 0 and "imported 3" in imported.out
     yaml_file = tmp_path / "more.yaml"
     yaml_file.write_text(
-        "subscriptions:\n  - {name: yml-1, notify: ['json://127.0.0.1:9/z'], filter: {seasons: ['Summer 2027']}}\n"
+        "subscriptions:\n"
+        "  - {name: yml-1, notify: ['json://127.0.0.1:9/z'], filter: {seasons: ['Summer 2027']}}\n"
     )
     assert run_cli("subscriptions", "import", str(yaml_file), *base).code == 0
     assert run_cli("subscriptions", "remove", "ml", *base).code == 0

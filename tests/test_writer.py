@@ -22,7 +22,11 @@ def test_first_seen_kept_last_seen_moves(tmp_path: Path) -> None:
 
 def test_passed_deadline_closes_rolling_does_not(tmp_path: Path) -> None:
     db = open_db(tmp_path / "w.db")
-    items = [posting(1, deadline="2026-11-30"), posting(2, deadline="rolling"), posting(3, deadline="2026-12-15")]
+    items = [
+        posting(1, deadline="2026-11-30"),
+        posting(2, deadline="rolling"),
+        posting(3, deadline="2026-12-15"),
+    ]
     write_batch(db, "src", [(p, p.id) for p in items], [], at("2026-11-01T00:00:00Z"), complete=True)
     assert close_expired(db, "src", at("2026-12-01T08:00:00Z"), stale_days=None) == 1
     open_ids = [r[0] for r in db.execute("SELECT id FROM postings WHERE closed_at IS NULL ORDER BY id")]
@@ -31,9 +35,21 @@ def test_passed_deadline_closes_rolling_does_not(tmp_path: Path) -> None:
 
 def test_unlisted_sources_expire_after_stale_days(tmp_path: Path) -> None:
     db = open_db(tmp_path / "w.db")
-    write_batch(db, "feed", [(posting(1, source="feed", id="feed:1"), "h")], [], at("2026-09-01T00:00:00Z"),
-                complete=False)
-    write_batch(db, "feed", [(posting(2, source="feed", id="feed:2"), "h")], [], at("2026-10-25T00:00:00Z"),
-                complete=False)
+    write_batch(
+        db,
+        "feed",
+        [(posting(1, source="feed", id="feed:1"), "h")],
+        [],
+        at("2026-09-01T00:00:00Z"),
+        complete=False,
+    )
+    write_batch(
+        db,
+        "feed",
+        [(posting(2, source="feed", id="feed:2"), "h")],
+        [],
+        at("2026-10-25T00:00:00Z"),
+        complete=False,
+    )
     assert close_expired(db, "feed", at("2026-11-01T00:00:00Z"), stale_days=60) == 1
     assert db.execute("SELECT id FROM postings WHERE closed_at IS NOT NULL").fetchall() == [("feed:1",)]
