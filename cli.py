@@ -177,18 +177,21 @@ class RunLocked(Exception):
 
 
 class _SaidElsewhere(logging.Filter):
-    """Drops Scrapy's tracebacks and give-up lines for failures our one line per source
-    already reports (`-v` shows them)."""
+    """Drops Scrapy's tracebacks and warnings for failures that our one line per source
+    already reports (`-v` shows them all)."""
 
     _DROP = (
         ("scrapy.core.scraper", "Spider error processing"),
-        ("scrapy.downloadermiddlewares.retry", "Gave up retrying"),
         ("scrapy.core.scraper", "Error downloading"),
+        ("scrapy.downloadermiddlewares.retry", "Gave up retrying"),
+        ("scrapy.core.downloader.handlers.http11", "larger than download max size"),
+        ("scrapy.core.downloader.handlers.http11", "Got data loss in"),
+        ("scrapy.downloadermiddlewares.httpcompression", "exceeded DOWNLOAD_MAXSIZE"),
     )
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = str(record.msg)
-        return not any(record.name == name and message.startswith(text) for name, text in self._DROP)
+        return not any(record.name == name and text in message for name, text in self._DROP)
 
 
 # -- commands ----------------------------------------------------------------------------------
@@ -214,7 +217,11 @@ def cmd_crawl(ctx: Context, only: Sequence[str]) -> int:
         (ctx.say if outcome.status == "ok" else ctx.warn)(outcome.line())
     from alerts.operator import alert_unhealthy_sources
 
-    for line in alert_unhealthy_sources(ctx.db(), ctx.settings, now()):
+    reported, failed = alert_unhealthy_sources(ctx.db(), ctx.settings, now())
+    if ctx.verbose:  # the source's own line already said FAILED or UNHEALTHY
+        for line in reported:
+            ctx.warn(f"operator alert: {line}")
+    for line in failed:
         ctx.warn(line)
     return OK if all(o.status == "ok" for o in outcomes) else FAILED
 

@@ -25,18 +25,20 @@ def notify_operator(settings: Settings, title: str, lines: list[str]) -> list[st
 
 def alert_unhealthy_sources(
     db: sqlite_utils.Database, settings: Settings, now: datetime
-) -> list[str]:
-    """Lines for sources that turned unhealthy since the last alert; alerts the operator once."""
+) -> tuple[list[str], list[str]]:
+    """Alert the operator once about sources that turned unhealthy since the last alert.
+
+    Returns (what was reported, one line per operator channel that failed)."""
     rows = unalerted_unhealthy(db)
     if not rows:
-        return []
+        return [], []
     lines = [
         f"source {r['name']} is unhealthy: {r['health_reason'] or r['last_status']}" for r in rows
     ]
     failures = notify_operator(settings, f"internwatch: {len(rows)} source(s) unhealthy", lines)
     if not failures:
         mark_alerted(db, [str(r["name"]) for r in rows], now)
-    return lines + failures
+    return lines, failures
 
 
 def report_given_up(db: sqlite_utils.Database, settings: Settings, now: datetime) -> list[str]:

@@ -230,6 +230,8 @@ def describe_error(exc: BaseException) -> str:
         "DownloadConnectionRefusedError": "connection refused",
         "DownloadTimeoutError": "timed out",
         "DownloadFailedError": "download failed",
+        "ResponseDataLossError": "truncated body: data loss (closed before the declared length)",
+        "DownloadCancelledError": "aborted: body larger than download_maxsize",
         "ConnectionLost": "connection lost",
         "ResponseNeverReceived": "connection dropped before a response",
         "ResponseFailed": "connection dropped mid-response",
