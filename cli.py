@@ -334,8 +334,11 @@ def cmd_sources(ctx: Context, action: str) -> int:
     health = {row["name"]: row for row in db.query("SELECT * FROM sources")}
     if action == "check":
         ctx.say(f"{ctx.config_dir / 'sources.yaml'}: {len(sources)} sources, valid")
-        ctx.subscriptions()
-        ctx.say(f"{ctx.config_dir / 'subscriptions.yaml'}: valid")
+        subs_file = ctx.config_dir / "subscriptions.yaml"
+        if subs_file.exists():
+            ctx.say(f"{subs_file}: {len(ctx.subscriptions())} subscriptions, valid")
+        else:
+            ctx.say(f"{subs_file}: not present (subscriptions live in the database only)")
     for source in sources:
         row = health.get(source.name)
         state = "never crawled"
