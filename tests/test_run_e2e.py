@@ -29,7 +29,7 @@ def boards() -> Iterator[BoardServer]:
             "/gh/html": Reply(b"<html><body>Maintenance</body></html>", content_type="text/html"),
             "/gh/empty": Reply(b""),
             "/gh/500": Reply(b"oops", status=500),
-            "/gh/slow": Reply(b'{"jobs": []}', delay=4),
+            "/gh/slow": Reply(b'{"jobs": []}', delay=8),
         }
     )
     with server:
@@ -148,7 +148,7 @@ def test_bad_boards_fail_only_themselves(tmp_path: Path, boards: BoardServer) ->
     config = write_config(
         tmp_path / "config",
         sources(boards, *bad),
-        settings={"download_timeout": 1.5, "retry_times": 0},
+        settings={"download_timeout": 3, "retry_times": 0},
     )
     result = run_cli("crawl", "--config", str(config), "--db", str(db))
     assert result.code == 1
