@@ -227,36 +227,16 @@ def cmd_crawl(ctx: Context, only: Sequence[str]) -> int:
 
 
 def cmd_alerts(ctx: Context, dry_run: bool) -> int:
-    from alerts.deliver import build_digest, deliver
+    from alerts.deliver import deliver
     from alerts.operator import report_given_up
-    from alerts.outbox import Batch, collect, sync_subscriptions
+    from alerts.outbox import collect, sync_subscriptions
 
     subs = ctx.subscriptions()
     db = ctx.db()
     moment = now()
     if dry_run:
-        # a scratch copy of the state in memory: nothing in the file changes
-        import sqlite_utils
-
-        scratch = sqlite_utils.Database(memory=True)
-        db.conn.backup(scratch.conn)
-        db = scratch
+        return _dry_run(ctx, db, subs, moment)
     sync_subscriptions(db, subs, moment)
-    if dry_run:
-        from alerts.outbox import due_batches
-
-        collect(db, moment)
-        batches: list[Batch] = due_batches(db, moment)
-        if not batches:
-            ctx.say("dry run: nothing to send")
-        for batch in batches:
-            digest = build_digest(batch, ctx.settings)
-            ctx.say(
-                f"dry run: {batch.subscription.name} -> {batch.label}: {len(batch.postings)} postings"
-            )
-            for line in digest.text().splitlines():
-                ctx.say("    " + line)
-        return OK
     collect(db, moment)
     outcomes = deliver(db, ctx.settings, moment)
     for outcome in outcomes:
@@ -266,6 +246,28 @@ def cmd_alerts(ctx: Context, dry_run: bool) -> int:
     if not outcomes:
         ctx.say("alerts: nothing due")
     return OK if all(o.ok for o in outcomes) else FAILED
+
+
+def _dry_run(ctx: Context, db: Any, subs: list[Any], moment: Any) -> int:
+    """Match and render on an in-memory copy of the database: the file is never written."""
+    import sqlite_utils
+
+    from alerts.deliver import build_digest
+    from alerts.outbox import collect, due_batches, sync_subscriptions
+
+    scratch = sqlite_utils.Database(memory=True)
+    db.conn.backup(scratch.conn)
+    sync_subscriptions(scratch, subs, moment)
+    collect(scratch, moment)
+    batches = due_batches(scratch, moment)
+    if not batches:
+        ctx.say("dry run: nothing to send")
+    for batch in batches:
+        digest = build_digest(batch, ctx.settings)
+        ctx.say(f"dry run: {batch.subscription.name} -> {batch.label}: {len(batch.postings)} postings")
+        for line in digest.text().splitlines():
+            ctx.say("    " + line)
+    return OK
 
 
 def cmd_run(ctx: Context, only: Sequence[str]) -> int:
@@ -284,22 +286,22 @@ def cmd_export(ctx: Context, fmt: str, name: str | None, include_all: bool) -> i
 
 
 def _selected(ctx: Context, name: str | None, include_all: bool) -> list[Any]:
+    """Stored postings, optionally only those matching a subscription (file or database)."""
+    from alerts.filters import Filter
+    from alerts.outbox import load_subscriptions as db_subscriptions
     from store.export import load_postings
 
-    postings = load_postings(ctx.db(), include_all=include_all)
-    if name:
-        from alerts.outbox import load_subscriptions as db_subs
-
-        filters = {s.name: s.filter for s in db_subs(ctx.db())}
-        for sub in ctx.subscriptions():
-            from alerts.filters import Filter
-
-            filters.setdefault(sub.name, Filter.model_validate(sub.filter))
-        if name not in filters:
-            raise Usage(f"no subscription named '{name}'")
-        moment = now()
-        postings = [p for p in postings if filters[name].matches(p, moment)]
-    return postings
+    db = ctx.db()
+    postings = load_postings(db, include_all=include_all)
+    if not name:
+        return postings
+    filters = {sub.name: Filter.model_validate(sub.filter) for sub in ctx.subscriptions()}
+    for stored in db_subscriptions(db):
+        filters.setdefault(stored.name, stored.filter)
+    if name not in filters:
+        raise Usage(f"no subscription named '{name}'")
+    moment = now()
+    return [p for p in postings if filters[name].matches(p, moment)]
 
 
 def cmd_search(ctx: Context, args: argparse.Namespace) -> int:

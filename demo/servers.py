@@ -158,9 +158,6 @@ class WebhookSink(BoardServer):
                 self.received.append(payload)
         return Reply(b'{"ok": true}', status=self.status, delay=self.delay)
 
-    def _route_any(self, request: Request) -> Reply:
-        return self._receive(request)
-
     def reply_for(self, request: Request) -> Reply:
         if urlsplit(request.path).path not in self.routes:
             return self._receive(request)
