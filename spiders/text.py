@@ -61,31 +61,11 @@ def html_to_text(markup: str | None, *, unescape_first: bool = False) -> str:
         return _tidy(re.sub(r"<[^>]+>", " ", markup))
     for bad in root.iter(*_DROP_TAGS):
         bad.drop_tree()
-    parts: list[str] = []
-    _walk(root, parts)
-    return _tidy("".join(parts))
-
-
-def _walk(node: etree._Element, parts: list[str]) -> None:
-    tag = node.tag if isinstance(node.tag, str) else ""
-    block = tag in _BLOCK_TAGS
-    if block:
-        parts.append("\n")
-    if tag == "li":
-        parts.append("- ")
-    if node.text and isinstance(node.tag, str):
-        parts.append(node.text)
-    for child in node:
-        _walk(child, parts)
-        if child.tail:
-            parts.append(child.tail)
-    if block:
-        parts.append("\n")
-
-
-def tidy_text(text: str) -> str:
-    """Collapse spaces (incl. NBSP) per line and runs of blank lines."""
-    return _tidy(text)
+    # Mark block boundaries in the tree, then let lxml's C serialiser join the text.
+    for node in root.iter(*_BLOCK_TAGS):
+        node.text = ("\n- " if node.tag == "li" else "\n") + (node.text or "")
+        node.tail = "\n" + (node.tail or "")
+    return _tidy(etree.tostring(root, method="text", encoding="unicode", with_tail=False))
 
 
 _LINE_EDGES = re.compile(r"[^\S\n]*\n[^\S\n]*")
