@@ -71,6 +71,11 @@ def html_to_text(markup: str | None, *, unescape_first: bool = False) -> str:
 _LINE_EDGES = re.compile(r"[^\S\n]*\n[^\S\n]*")
 
 
+def tidy_text(text: str) -> str:
+    """Collapse spaces (incl. NBSP) per line and runs of blank lines."""
+    return _tidy(text)
+
+
 def _tidy(text: str) -> str:
     # whole-string regexes (C speed) rather than a Python loop over lines
     joined = _LINE_EDGES.sub("\n", _SPACES.sub(" ", text)).strip()
