@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
+
 from spiders.enrich import enrich
 from store.models import Location, Pay, Posting
 
@@ -106,3 +108,23 @@ def test_enrich_never_raises_on_cut_or_odd_text() -> None:
             enrich(posting, NOW)
     for text in odd:
         enrich(_posting(description=text, raw_locations=[text]), NOW)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected_city"),
+    [(["Hobart (TAS)"], "Hobart"), (["Sydney, NSW"], "Sydney"), (["Paris"], None)],
+)
+def test_country_only_structured_locations_take_the_city_from_raw_when_they_agree(
+    raw: list[str], expected_city: str | None
+) -> None:
+    from datetime import datetime
+
+    from spiders.enrich import enrich
+    from store.models import Location, Posting
+
+    posting = Posting(
+        id="w:1", source="w", company="Bega", title="Quality Specialist", url="https://x.example/1",
+        raw_locations=raw, locations=[Location(country="AU")],
+    )
+    [location] = enrich(posting, datetime(2026, 11, 1)).locations
+    assert location.country == "AU" and location.city == expected_city

@@ -49,6 +49,13 @@ def enrich(posting: Posting, now: datetime) -> Posting:
     p.is_internship = p.is_internship or is_internship(title, p.employment_type)
     if not p.locations:
         p.locations = locations_from_raw(p.raw_locations) or locations_from_text(text)
+    elif all(loc.city is None and loc.region is None for loc in p.locations):
+        # the API gave only countries (Workday): the raw strings may name the city, and are
+        # kept only when they agree with the structured countries
+        parsed = locations_from_raw(p.raw_locations)
+        known = {loc.country for loc in p.locations}
+        if parsed and all(loc.country in known for loc in parsed):
+            p.locations = parsed
     if p.remote is None:
         p.remote = remote_mode(p.raw_locations, f"{title}\n{text}")
     countries = {loc.country for loc in p.locations if loc.country}
