@@ -132,3 +132,19 @@ def normalised(items: list[dict[str, Any]], base: str) -> list[dict[str, Any]]:
     """Items sorted by id with the server's address put back as {{BASE}}, for comparing."""
     text = json.dumps(sorted(items, key=lambda i: i["id"]), ensure_ascii=False)
     return json.loads(text.replace(base, "{{BASE}}"))
+
+
+def crawl_fixture(type_name: str) -> tuple[CrawlResult, Any, list[dict[str, Any]]]:
+    """Crawl `tests/fixtures/<type>/` as recorded: (result, the stopped server with its request
+    log, the items normalised for comparing with `expected.json`)."""
+    server, source = fixture_server(type_name)
+    try:
+        result = run_spider(source)
+    finally:
+        server.stop()
+    return result, server, normalised(result.items, server.base)
+
+
+def expected(type_name: str, name: str = "expected.json") -> list[dict[str, Any]]:
+    data: list[dict[str, Any]] = json.loads((FIXTURES / type_name / name).read_text(encoding="utf-8"))
+    return data

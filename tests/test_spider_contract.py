@@ -10,7 +10,7 @@ import pytest
 
 from spiders.runner import spider_types
 from store.models import Posting
-from tests.crawlkit import FIXTURES, fixture_server, normalised, run_spider
+from tests.crawlkit import FIXTURES, crawl_fixture, expected
 
 ROOT = Path(__file__).resolve().parents[1]
 TYPES = sorted(spider_types())
@@ -33,17 +33,13 @@ def test_type_has_fixture_and_expected_output(type_name: str) -> None:
 
 @pytest.mark.parametrize("type_name", TYPES)
 def test_type_parses_fixture_into_expected_postings(type_name: str) -> None:
-    server, source = fixture_server(type_name)
-    try:
-        result = run_spider(source)
-    finally:
-        server.stop()
+    result, _server, items = crawl_fixture(type_name)
     assert result.failures == []
+    name = json.loads((FIXTURES / type_name / "routes.json").read_text())["source"]["name"]
     for item in result.items:
         Posting.model_validate(item)  # valid against the record model
-        assert item["id"].startswith(source["name"] + ":")
-    expected = json.loads((FIXTURES / type_name / "expected.json").read_text())
-    assert normalised(result.items, server.base) == expected
+        assert item["id"].startswith(name + ":")
+    assert items == expected(type_name)
 
 
 @pytest.mark.parametrize("type_name", TYPES)

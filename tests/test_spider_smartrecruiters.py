@@ -14,7 +14,7 @@ from config.models import SourceConfig
 from demo.servers import BoardServer, Reply, Request
 from spiders.base import MalformedResponse
 from spiders.smartrecruiters import SmartRecruitersSpider, job_ad_text, smartrecruiters_remote
-from tests.crawlkit import fixture_server, normalised, run_spider
+from tests.crawlkit import crawl_fixture, expected, run_spider
 
 FIXTURES = Path(__file__).parent / "fixtures" / "smartrecruiters"
 SOURCE = {"name": "acme-sr", "type": "smartrecruiters", "company_id": "Acme"}
@@ -22,15 +22,9 @@ LIST = "/v1/companies/Acme/postings"
 
 
 def test_recorded_list_with_details_matches_expected() -> None:
-    server, source = fixture_server("smartrecruiters")  # already started
-    try:
-        result = run_spider(source)
-    finally:
-        server.stop()
+    result, server, items = crawl_fixture("smartrecruiters")
     assert result.failures == [] and result.complete
-    assert normalised(result.items, server.base) == json.loads(
-        (FIXTURES / "expected.json").read_text()
-    )
+    assert items == expected("smartrecruiters")
     paths = sorted(r.path for r in server.requests)
     assert paths == [
         "/v1/companies/Ubisoft2/postings/744000151872065",  # each item's `ref`, followed as given

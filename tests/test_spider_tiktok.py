@@ -14,7 +14,7 @@ from demo.servers import BoardServer, Reply, Request
 from spiders.base import MalformedResponse
 from spiders.tiktok import TikTokSpider, snowflake_time, tiktok_location, tiktok_pay
 from store.models import Location, Pay
-from tests.crawlkit import fixture_server, normalised, run_spider
+from tests.crawlkit import crawl_fixture, expected, run_spider
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tiktok"
 API = "/api/v1/public/supplier/search/job/posts"
@@ -26,15 +26,9 @@ def _body(request: Request) -> dict[str, object]:
 
 
 def test_recorded_search_matches_expected() -> None:
-    server, source = fixture_server("tiktok")  # already started
-    try:
-        result = run_spider(source)
-    finally:
-        server.stop()
+    result, server, items = crawl_fixture("tiktok")
     assert result.failures == [] and result.complete
-    assert normalised(result.items, server.base) == json.loads(
-        (FIXTURES / "expected.json").read_text()
-    )
+    assert items == expected("tiktok")
     first, second = server.requests  # count 4276 asks for page 2; the same page again stops it
     assert first.method == "POST"
     headers = {key.lower(): value for key, value in first.headers.items()}  # case-insensitive

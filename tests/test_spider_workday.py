@@ -14,7 +14,7 @@ from config.models import SourceConfig
 from demo.servers import BoardServer, Reply, Request
 from spiders.base import MalformedResponse
 from spiders.workday import WorkdaySpider, workday_native_id
-from tests.crawlkit import fixture_server, normalised, run_spider
+from tests.crawlkit import crawl_fixture, expected, run_spider
 
 FIXTURES = Path(__file__).parent / "fixtures" / "workday"
 CXS = "/wday/cxs/begacheese/Bega_Careers"
@@ -26,14 +26,9 @@ def _body(request: Request) -> dict[str, object]:
 
 
 def test_recorded_site_matches_expected() -> None:
-    server, source = fixture_server("workday")  # already started
-    try:
-        result = run_spider(source)
-    finally:
-        server.stop()
+    result, server, items = crawl_fixture("workday")
     assert result.failures == [] and result.complete
-    expected = json.loads((FIXTURES / "expected.json").read_text())
-    assert normalised(result.items, server.base) == expected
+    assert items == expected("workday")
     lists = [r for r in server.requests if r.path == f"{CXS}/jobs"]
     assert [r.method for r in lists] == ["POST", "POST"]
     assert _body(lists[0]) == {"appliedFacets": {}, "limit": 20, "offset": 0, "searchText": ""}
