@@ -100,7 +100,10 @@ def run_demo(verbose: bool = False, out_dir: Path | None = None) -> int:
                 print(f"   ... and {digest['more']} more")
             (out / f"webhook-{number}.json").write_text(json.dumps(payload, indent=2))
         print(f"\ndemo: database at {db_path}")
-        print(f"demo: browse it with `datasette {db_path}` or `internwatch search intern --db {db_path}`")
+        print(
+            f"demo: browse it with `internwatch search intern --db {db_path}`"
+            f" or Datasette (pip install -e '.[browse]'; datasette {db_path})"
+        )
         print(f"demo: {len(smtp.messages)} email(s) and {len(hook.received)} webhook message(s) delivered")
         return code
     finally:
