@@ -14,6 +14,7 @@ from scrapy.http import Response
 
 from config.models import TypeSpec
 from spiders.base import BaseSpider, MalformedResponse, parse_iso
+from spiders.enrich.places import country_code
 from spiders.text import html_to_text, tidy_text
 from store.models import Location, Pay, Posting
 from store.urls import canonical_url
@@ -96,30 +97,10 @@ def ashby_location(address: object) -> Location | None:
     city = str(postal.get("addressLocality") or "").strip() or None
     region = str(postal.get("addressRegion") or "").strip() or None
     country_name = str(postal.get("addressCountry") or "").strip()
-    country = country_iso2(country_name) if country_name else None
+    country = country_code(country_name) if country_name else None
     if not (city or region or country):
         return None
     return Location(city=city, region=region, country=country)
-
-
-def country_iso2(name: str) -> str | None:
-    """ISO 3166 alpha-2 of a country name or code as an API writes it, else None.
-
-    pycountry first (names, official names, alpha-2/3 codes); names people write that pycountry
-    spells otherwise ("South Korea", "UK") go through enrichment's alias table. Shared with the
-    other API spiders (tiktok, smartrecruiters, workday).
-    """
-    import pycountry
-
-    text = name.strip()
-    if not text:
-        return None
-    try:
-        return str(pycountry.countries.lookup(text).alpha_2)
-    except LookupError:
-        from spiders.enrich.places import country_code
-
-        return country_code(text)
 
 
 def ashby_pay(compensation: object) -> Pay | None:

@@ -18,8 +18,8 @@ from scrapy.http import Request, Response
 from w3lib.url import add_or_replace_parameter
 
 from config.models import TypeSpec
-from spiders.ashby import country_iso2
 from spiders.base import BaseSpider, MalformedResponse, parse_iso
+from spiders.enrich.places import country_code
 from spiders.text import html_to_text, tidy_text
 from store.models import Location, Posting
 from store.urls import canonical_url
@@ -155,7 +155,7 @@ def smartrecruiters_location(location: dict[str, Any]) -> Location | None:
     city = str(location.get("city") or "").strip() or None
     region = str(location.get("region") or "").strip() or None
     raw_country = str(location.get("country") or "").strip()
-    country = country_iso2(raw_country) if raw_country else None
+    country = country_code(raw_country) if raw_country else None
     if country and region:
         region = region_name(country, region)
     if not (city or region or country):

@@ -23,8 +23,8 @@ from scrapy.http import Request, Response
 
 from config.clock import iso
 from config.models import TypeSpec
-from spiders.ashby import country_iso2
 from spiders.base import BaseSpider, MalformedResponse
+from spiders.enrich.places import country_code
 from spiders.text import tidy_text
 from store.models import Location, Pay, Posting
 from store.urls import canonical_url
@@ -166,7 +166,7 @@ def tiktok_location(city_info: object) -> tuple[Location | None, str | None]:
     if not levels:
         return None, None
     city, region, country_name = levels.get(3), levels.get(2), levels.get(1)
-    country = country_iso2(country_name) if country_name else None
+    country = country_code(country_name) if country_name else None
     raw = ", ".join(n for n in (city, region, country_name) if n)
     if region and region == city:
         region = None  # "Singapore, Singapore, Singapore"-style chains

@@ -29,8 +29,8 @@ from urllib.parse import urlsplit
 from scrapy.http import Request, Response
 
 from config.models import TypeSpec
-from spiders.ashby import country_iso2
 from spiders.base import BaseSpider, MalformedResponse, parse_iso
+from spiders.enrich.places import country_code
 from spiders.text import html_to_text
 from store.models import Location, Posting
 from store.urls import canonical_url
@@ -197,7 +197,7 @@ def workday_locations(info: dict[str, Any]) -> list[Location]:
             continue
         code = str(country.get("alpha2Code") or "").upper()
         if not code and country.get("descriptor"):
-            code = country_iso2(str(country["descriptor"])) or ""
+            code = country_code(str(country["descriptor"])) or ""
         if len(code) == 2:
             return [Location(country=code)]
     return []

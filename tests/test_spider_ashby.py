@@ -11,8 +11,9 @@ from scrapy.http import TextResponse
 
 from config.models import SourceConfig
 from demo.servers import BoardServer, Reply
-from spiders.ashby import AshbySpider, ashby_pay, country_iso2
+from spiders.ashby import AshbySpider, ashby_pay
 from spiders.base import MalformedResponse
+from spiders.enrich.places import country_code
 from store.models import Pay
 from tests.crawlkit import run_spider
 
@@ -118,5 +119,5 @@ def test_ashby_pay(compensation: object, expected: Pay | None) -> None:
     [("Canada", "CA"), ("United States", "US"), ("South Korea", "KR"), ("UK", "GB"),
      ("fr", "FR"), ("Atlantis", None), ("", None)],
 )
-def test_country_iso2(name: str, code: str | None) -> None:
-    assert country_iso2(name) == code
+def test_country_names_as_apis_write_them(name: str, code: str | None) -> None:
+    assert country_code(name) == code

@@ -165,10 +165,13 @@ def places() -> _Places:
 
 def country_code(text: str) -> str | None:
     """ISO2 for a country name or code ("Canada", "USA", "UK"), else None."""
-    key = _fold(text).strip(". ")
+    folded = _fold(text)
+    key = folded.strip(". ")
     if key in _GB_NATIONS:
         return "GB"
-    return places().countries.get(key)
+    countries = places().countries
+    # "Virgin Islands, U.S." keeps its final dot in pycountry's name
+    return countries.get(key) or countries.get(folded)
 
 
 def currency_of(country: str) -> str | None:
