@@ -20,7 +20,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
-from config.clock import iso
+from config.clock import ClockError, iso, parse_instant
 from config.models import SourceConfig, TypeSpec
 from store.models import Posting, Unchanged, source_hash
 
@@ -257,9 +257,6 @@ def parse_iso(value: object) -> str | None:
     if not isinstance(value, str) or not value:
         return None
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        return iso(parse_instant(value))
+    except ClockError:
         return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return iso(parsed)
