@@ -16,6 +16,7 @@ from datetime import datetime
 import apprise
 import sqlite_utils
 
+from alerts.filters import company_key
 from alerts.outbox import (
     Batch,
     due_batches,
@@ -27,6 +28,7 @@ from alerts.outbox import (
 from alerts.render import Digest, Line
 from config.models import Settings
 from config.secrets import REDACTOR
+from store.models import Posting
 
 log = logging.getLogger(__name__)
 
@@ -63,13 +65,19 @@ def build_digest(batch: Batch, settings: Settings) -> Digest:
     )
 
 
-def _cap_per_company(postings: list, named: list[str], limit: int, per_company: int = 3) -> list:  # type: ignore[type-arg]
-    """At most `per_company` from one company unless the filter names it; at most `limit`."""
-    named_keys = {n.casefold() for n in named}
+def _cap_per_company(
+    postings: list[Posting], named: list[str], limit: int, per_company: int = 3
+) -> list[Posting]:
+    """At most `per_company` from one company unless the filter names it; at most `limit`.
+
+    Companies are compared with the filter's own `company_key`, so a filter naming "stripe"
+    lifts the cap for postings of "Stripe, Inc." exactly as it matches them.
+    """
+    named_keys = {company_key(n) for n in named}
     counts: dict[str, int] = {}
-    out = []
+    out: list[Posting] = []
     for posting in postings:
-        key = posting.company.casefold()
+        key = company_key(posting.company)
         if key not in named_keys and counts.get(key, 0) >= per_company:
             continue
         counts[key] = counts.get(key, 0) + 1
