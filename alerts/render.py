@@ -15,6 +15,7 @@ from typing import Any
 
 import nh3
 
+from store.export import place_text
 from store.models import Posting
 from store.urls import canonical_url
 
@@ -51,22 +52,6 @@ def safe_url(url: str | None) -> str | None:
     if url and re.match(r"^https?://[^\s<>\"']+$", url):
         return url
     return None
-
-
-def place_text(posting: Posting) -> str:
-    places = []
-    for loc in posting.locations:
-        parts = [p for p in (loc.city, loc.region, loc.country) if p]
-        if parts:
-            places.append(", ".join(dict.fromkeys(parts)))
-    if not places:
-        places = list(posting.raw_locations)
-    text = "; ".join(places[:4]) + (" …" if len(places) > 4 else "")
-    if posting.remote == "remote":
-        text = f"Remote{' (' + text + ')' if text else ''}"
-    elif posting.remote == "hybrid":
-        text = f"{text} (hybrid)" if text else "Hybrid"
-    return text or "location not stated"
 
 
 def pay_text(posting: Posting) -> str | None:

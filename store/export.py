@@ -61,14 +61,28 @@ def _md_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def place_text(posting: Posting) -> str:
+    """Where the job is, for people: normalised places (else the source's own strings), at
+    most four, with remote or hybrid said; shared by exports and alert messages."""
+    places = []
+    for loc in posting.locations:
+        parts = [p for p in (loc.city, loc.region, loc.country) if p]
+        if parts:
+            places.append(", ".join(dict.fromkeys(parts)))
+    if not places:
+        places = list(posting.raw_locations)
+    text = "; ".join(places[:4]) + (" …" if len(places) > 4 else "")
+    if posting.remote == "remote":
+        text = f"Remote{' (' + text + ')' if text else ''}"
+    elif posting.remote == "hybrid":
+        text = f"{text} (hybrid)" if text else "Hybrid"
+    return text or "location not stated"
+
+
 def _markdown(postings: Sequence[Posting]) -> str:
     lines = ["| Company | Role | Location | Posted | Link |", "|---|---|---|---|---|"]
     for p in postings:
-        places = "; ".join(
-            ", ".join(x for x in (loc.city, loc.region, loc.country) if x) for loc in p.locations
-        ) or "; ".join(p.raw_locations)
-        if p.remote == "remote":
-            places = f"Remote {places}".strip()
+        places = place_text(p)
         lines.append(
             f"| {_md_cell(p.company)} | {_md_cell(p.title)} | {_md_cell(places)} |"
             f" {(p.posted_at or p.first_seen or '')[:10]} | [apply]({p.apply_url or p.url}) |"
