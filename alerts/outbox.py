@@ -23,6 +23,7 @@ from alerts.matcher import FilterIndex
 from config.clock import iso, parse_instant
 from config.models import SubscriptionConfig
 from config.secrets import REDACTOR, mask_url
+from store.db import chunks
 from store.models import Location, Posting
 from store.writer import row_to_posting
 
@@ -281,8 +282,7 @@ def _cluster_places(
     """Every open location of each cluster: one opening posted per city is one message line."""
     wanted = sorted(c for c in clusters if c)
     found: dict[str, tuple[list[Location], list[str]]] = {}
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
+    for chunk in chunks(wanted):
         sql = (
             "SELECT cluster_id, locations, raw_locations FROM postings"
             f" WHERE closed_at IS NULL AND cluster_id IN ({','.join('?' * len(chunk))}) ORDER BY id"
@@ -367,6 +367,5 @@ def recover_interrupted(db: sqlite_utils.Database) -> int:
 
 
 def _set_status(db: sqlite_utils.Database, ids: list[int], sql: str, params: list[Any]) -> None:
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for chunk in chunks(ids):
         db.execute(sql.format(",".join("?" * len(chunk))), [*params, *chunk])

@@ -6,11 +6,14 @@ as JSON text), `sources` and `crawl_runs` (health), `subscriptions`, `deliveries
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import sqlite_utils
 from sqlite_utils import Migrations
 
+T = TypeVar("T")
 migrations = Migrations("internwatch")
 
 POSTING_COLUMNS: dict[str, type] = {
@@ -139,6 +142,16 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     )
     db.table("deliveries").create_index(["subscription", "cluster_id", "target"], unique=True)
     db.table("deliveries").create_index(["status", "next_attempt_at"])
+
+
+#: SQLite's default limit on bound variables is 999; batched IN (...) queries stay below it.
+SQL_BATCH = 900
+
+
+def chunks(items: Sequence[T], size: int = SQL_BATCH) -> Iterator[Sequence[T]]:
+    """`items` in slices of at most `size`, for `IN (...)` queries."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:

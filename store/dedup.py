@@ -36,7 +36,7 @@ import hashlib
 import json
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +44,7 @@ import numpy as np
 import sqlite_utils
 from datasketch import MinHash
 
+from store.db import chunks
 from store.dedup_match import SUBSTANTIAL_SHINGLES, Features, Via, incompatible, same_opening
 from store.dedup_text import (
     company_key,
@@ -67,7 +68,6 @@ MAX_SHINGLES = 400
 MAX_CANDIDATES = 60
 # Postings read and decided together (whole companies at a time).
 CHUNK = 5000
-_SQL_VARS = 900
 
 _MINHASH_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32")
 
@@ -121,11 +121,6 @@ def _h64_fast(text: str) -> int:
     data = text.encode("utf-8")
     value = (zlib.crc32(data) << 32) | zlib.adler32(data)
     return value - (1 << 64) if value >= (1 << 63) else value
-
-
-def _chunks(items: Sequence[Any], size: int = _SQL_VARS) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def _marks(n: int) -> str:
@@ -249,7 +244,7 @@ def _update_lines(
         by_company[item.features.company].update(item.sentence_hashes)
     counts: dict[tuple[str, int], int] = {}
     for company, hashes in by_company.items():
-        for part in _chunks(sorted(hashes)):
+        for part in chunks(sorted(hashes)):
             sql = f"SELECT h, n FROM dedup_lines WHERE company = ? AND h IN ({_marks(len(part))})"
             for h, n in db.execute(sql, [company, *part]).fetchall():
                 counts[(company, h)] = n
@@ -308,7 +303,7 @@ def _stored_candidates(
     """Existing rids per key of ``items`` (newest first, capped) and their features."""
     all_keys = sorted({k for item in items for k in item.keys})
     by_key: dict[int, list[int]] = defaultdict(list)
-    for part in _chunks(all_keys):
+    for part in chunks(all_keys):
         sql = f"SELECT key, rid FROM dedup_keys WHERE key IN ({_marks(len(part))})"
         for key, rid in db.execute(sql, list(part)).fetchall():
             by_key[key].append(rid)
@@ -323,7 +318,7 @@ def _stored_candidates(
     cols = "rid, cluster_id, company, title_tokens, intern, seasons, terms, years, signature, " \
         "desc_shingles"
     ordered = sorted(rids)
-    for part in _chunks(ordered):
+    for part in chunks(ordered):
         sql = f"SELECT {cols} FROM dedup_postings WHERE rid IN ({_marks(len(part))})"
         for row in db.execute(sql, list(part)).fetchall():
             features[row[0]] = (row[1], _features_from_row(row[2:]))
@@ -404,24 +399,24 @@ def _assign_chunk(db: sqlite_utils.Database, rows: list[dict[str, Any]]) -> dict
     items = [_prepare(row) for row in rows]
     ids = [item.posting_id for item in items]
     existing: dict[str, tuple[int, str]] = {}
-    for part in _chunks(ids):
+    for part in chunks(ids):
         sql = f"SELECT posting_id, rid, cluster_id FROM dedup_postings " \
             f"WHERE posting_id IN ({_marks(len(part))})"
         for pid, rid, cluster in db.execute(sql, list(part)).fetchall():
             existing[pid] = (rid, cluster)
     role_keys = sorted({item.role_key for item in items})
     known_roles: set[int] = set()
-    for part in _chunks(role_keys):
-        sql = f"SELECT DISTINCT key FROM dedup_keys WHERE key IN ({_marks(len(part))})"
-        known_roles.update(k for (k,) in db.execute(sql, list(part)).fetchall())
+    for keys in chunks(role_keys):
+        sql = f"SELECT DISTINCT key FROM dedup_keys WHERE key IN ({_marks(len(keys))})"
+        known_roles.update(k for (k,) in db.execute(sql, list(keys)).fetchall())
     fresh = [item for item in items if item.posting_id not in existing]
     counts = _update_lines(db, fresh, known_roles)
     for item in items:
         _finish_features(item, counts)
     # Re-read postings: drop their old keys first so they cannot match themselves.
     old_rids = [rid for rid, _ in existing.values()]
-    for part in _chunks(old_rids):
-        db.execute(f"DELETE FROM dedup_keys WHERE rid IN ({_marks(len(part))})", list(part))
+    for rids in chunks(old_rids):
+        db.execute(f"DELETE FROM dedup_keys WHERE rid IN ({_marks(len(rids))})", list(rids))
     stored_keys, stored = _stored_candidates(db, items)
     next_rid = (db.execute("SELECT max(rid) FROM dedup_postings").fetchone()[0] or 0) + 1
     batch_keys: dict[int, list[int]] = {}
@@ -496,7 +491,7 @@ def _read_rows(db: sqlite_utils.Database, ids: Sequence[str]) -> list[dict[str, 
     have = {c.name for c in db["postings"].columns}
     cols = [c for c in _COLUMNS if c in have]
     rows: list[dict[str, Any]] = []
-    for part in _chunks(list(ids)):
+    for part in chunks(list(ids)):
         sql = f"SELECT {', '.join(cols)} FROM postings WHERE id IN ({_marks(len(part))})"
         cur = db.execute(sql, list(part))
         names = [d[0] for d in cur.description]
@@ -514,7 +509,7 @@ def assign_clusters(db: sqlite_utils.Database, posting_ids: Sequence[str]) -> di
     create_tables(db)
     unique = list(dict.fromkeys(posting_ids))
     heads: dict[str, str] = {}
-    for part in _chunks(unique):
+    for part in chunks(unique):
         sql = f"SELECT id, company FROM postings WHERE id IN ({_marks(len(part))})"
         heads.update(db.execute(sql, list(part)).fetchall())
     missing = [pid for pid in unique if pid not in heads]
@@ -524,15 +519,15 @@ def assign_clusters(db: sqlite_utils.Database, posting_ids: Sequence[str]) -> di
     for pid in unique:
         groups[company_key(heads[pid] or "")].append(pid)
     result: dict[str, str] = {}
-    chunks: list[list[str]] = [[]]
+    batches: list[list[str]] = [[]]
     for members in groups.values():
-        if len(chunks[-1]) >= CHUNK:
-            chunks.append([])
-        chunks[-1].extend(members)
+        if len(batches[-1]) >= CHUNK:
+            batches.append([])
+        batches[-1].extend(members)
     # Inside the caller's transaction when there is one; else our own, committed here.
     outer = db.conn.in_transaction
     try:
-        for pending in chunks:
+        for pending in batches:
             if pending:
                 rows = _ordered(_read_rows(db, pending), pending)
                 result.update(_assign_chunk(db, rows))

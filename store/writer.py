@@ -7,7 +7,7 @@ batch or none of it.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,12 +15,11 @@ from typing import Any
 import sqlite_utils
 
 from config.clock import iso
-from store.db import JSON_COLUMNS
+from store.db import JSON_COLUMNS, chunks
 from store.models import Posting
 
 MISSING_RUNS_TO_CLOSE = 2
 STALE_DAYS_UNLISTED = 60
-_CHUNK = 500
 
 
 @dataclass
@@ -67,11 +66,6 @@ def row_to_posting(row: dict[str, Any]) -> Posting:
     return Posting.model_validate(data)
 
 
-def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
-    for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]
-
-
 def write_batch(
     db: sqlite_utils.Database,
     source: str,
@@ -94,7 +88,7 @@ def write_batch(
     with db.conn:
         ids = [p.id for p, _ in changed]
         existing: dict[str, dict[str, Any]] = {}
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             marks = ",".join("?" * len(chunk))
             for row in db.execute(
                 f"SELECT id, first_seen, cluster_id, closed_at FROM postings WHERE id IN ({marks})",
@@ -120,7 +114,7 @@ def write_batch(
             rows.append(row)
         if rows:
             db.table("postings").upsert_all(rows, pk="id")
-        for chunk in _chunks(list(unchanged_ids)):
+        for chunk in chunks(list(unchanged_ids)):
             marks = ",".join("?" * len(chunk))
             reopened = db.execute(
                 f"SELECT count(*) FROM postings WHERE closed_at IS NOT NULL AND id IN ({marks})",
@@ -171,7 +165,7 @@ def close_gone(db: sqlite_utils.Database, posting_ids: Sequence[str], now: datet
     stamp = iso(now)
     closed = 0
     with db.conn:
-        for chunk in _chunks(list(posting_ids)):
+        for chunk in chunks(list(posting_ids)):
             marks = ",".join("?" * len(chunk))
             closed += db.execute(
                 f"UPDATE postings SET closed_at = ? WHERE closed_at IS NULL AND id IN ({marks})",
