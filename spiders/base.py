@@ -12,13 +12,16 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import scrapy
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 from config.clock import ClockError, iso, parse_instant
 from config.models import SourceConfig, TypeSpec
@@ -41,9 +44,13 @@ class BaseSpider(scrapy.Spider):
 
     source: SourceConfig
 
-    def __init__(self, source: SourceConfig, **kwargs: Any) -> None:
+    def __init__(
+        self, source: SourceConfig, db: sqlite_utils.Database | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(name=source.name, **kwargs)
         self.source = source
+        # the crawl process's one connection (spiders/runner.py); None: the pipeline opens one
+        self.db = db
         self.failures: list[str] = []
         self.complete = True  # False when the listing was cut short (page bound)
         self.pages = 0
@@ -111,9 +118,15 @@ class BaseSpider(scrapy.Spider):
         request.meta["first_request"] = True
         if request.method != "GET":
             return request
+        from store.db import open_db
         from store.health import load_validators
 
-        stored = load_validators(self.settings.get("INTERNWATCH_DB", ":memory:"), self.source.name)
+        db = self.db or open_db(self.settings.get("INTERNWATCH_DB", ":memory:"))
+        try:
+            stored = load_validators(db, self.source.name)
+        finally:
+            if db is not self.db:
+                db.close()
         headers = {}
         if stored.get("etag"):
             headers["If-None-Match"] = stored["etag"]

@@ -2,7 +2,10 @@
 
 Items are collected per spider and written in one transaction when the spider closes, so a
 source that failed this run (download error, malformed answer) changes nothing stored.
-An unchanged posting (same content hash as stored) skips enrichment and is only marked seen.
+That transaction (postings, clusters, health) holds SQLite's write lock from its start
+(`store.db.write_transaction`), so crawl processes running side by side never de-duplicate
+against a store another one is changing. An unchanged posting (same content hash as stored)
+skips enrichment and is only marked seen.
 """
 
 from __future__ import annotations
@@ -15,9 +18,9 @@ from scrapy.exceptions import DropItem
 from scrapy.spiders import Spider
 
 from config.clock import iso, now
-from spiders.base import BaseSpider
+from spiders.base import BaseSpider, describe_error
 from spiders.enrich import enrich
-from store.db import open_db
+from store.db import open_db, write_transaction
 from store.health import Verdict, assess_count, record_run, save_validators
 from store.models import Posting, Unchanged
 from store.writer import STALE_DAYS_UNLISTED, close_expired, close_gone, load_hashes, present_ids, write_batch
@@ -44,7 +47,9 @@ class PostingPipeline:
         self.started = time.monotonic()
         self.started_at = iso(now())
         self.now = now()
-        self.db = open_db(self.db_path)
+        # the crawl process's shared connection when the runner gave one, else our own
+        self.own_db = spider.db is None
+        self.db = open_db(self.db_path) if spider.db is None else spider.db
         self.hashes = load_hashes(self.db, spider.source.name)
         spider.stored_hashes = self.hashes
         self.changed: list[tuple[Posting, str]] = []
@@ -80,54 +85,68 @@ class PostingPipeline:
 
     def close_spider(self, spider: Spider | None = None) -> None:
         spider = self._spider(spider)
-        name = spider.source.name
         duration = time.monotonic() - self.started
         try:
-            if spider.failures:
-                # a posting's own 404/410 is definite even when another request failed
-                gone = close_gone(self.db, spider.gone_ids, self.now) if spider.gone_ids else 0
+            with write_transaction(self.db):
+                self._store(spider, duration)
+        except Exception as exc:  # noqa: BLE001 - any bug here must fail this source only
+            # rolled back: nothing of this source is stored; say so in its run record
+            with write_transaction(self.db):
                 record_run(
                     self.db, run_id=self.run_id, source=spider.source, started_at=self.started_at,
-                    duration_s=duration, status="failed", count=len(self.seen), closed=gone,
-                    error=spider.failures[0], errors=len(spider.failures), now=now(),
+                    duration_s=duration, status="failed", count=len(self.seen),
+                    error=f"storing failed: {describe_error(exc)}", errors=1, now=now(),
                 )
-                return
-            if spider.not_modified:
-                # 304: the board is as it was at the crawl whose validators were stored, so
-                # what was on it then counts as seen again; nothing is counted missing or closed
-                self.unchanged = present_ids(self.db, name)
-                verdict = Verdict(True)
-            else:
-                verdict = assess_count(self.db, name, len(self.changed) + len(self.unchanged))
-            # an unhealthy board (suddenly empty or far smaller) never closes postings
-            result = write_batch(
-                self.db, name, self.changed, self.unchanged, self.now,
-                complete=spider.complete
-                and spider.listing_complete
-                and verdict.healthy
-                and not spider.not_modified,
-            )
-            closed = result.closed + close_expired(
-                self.db, name, self.now,
-                stale_days=None if spider.listing_complete else STALE_DAYS_UNLISTED,
-            )
-            if spider.gone_ids:
-                closed += close_gone(self.db, spider.gone_ids, self.now)
-            touched = result.new_ids + result.updated_ids
-            if touched:
-                # imported here: datasketch/scipy cost ~0.8 s, which an unchanged run never needs
-                from store.dedup import assign_clusters
+        finally:
+            if self.own_db:
+                self.db.close()
 
-                assign_clusters(self.db, touched)
+    def _store(self, spider: BaseSpider, duration: float) -> None:
+        name = spider.source.name
+        if spider.failures:
+            # a posting's own 404/410 is definite even when another request failed
+            gone = close_gone(self.db, spider.gone_ids, self.now) if spider.gone_ids else 0
             record_run(
                 self.db, run_id=self.run_id, source=spider.source, started_at=self.started_at,
-                duration_s=time.monotonic() - self.started, status="ok", count=result.count,
-                new=len(result.new_ids), updated=len(result.updated_ids), closed=closed,
-                errors=0, error=None, now=now(), verdict=verdict,
+                duration_s=duration, status="failed", count=len(self.seen), closed=gone,
+                error=spider.failures[0], errors=len(spider.failures), now=now(),
             )
-            if not spider.not_modified:
-                # keep validators only when one request read the whole board, and it was healthy
-                whole = spider.requests_built == 1 and spider.complete and verdict.healthy
-                save_validators(self.db, name, spider.validators if whole else None)
-        finally:
-            self.db.close()
+            return
+        if spider.not_modified:
+            # 304: the board is as it was at the crawl whose validators were stored, so
+            # what was on it then counts as seen again; nothing is counted missing or closed
+            self.unchanged = present_ids(self.db, name)
+            verdict = Verdict(True)
+        else:
+            verdict = assess_count(self.db, name, len(self.changed) + len(self.unchanged))
+        # an unhealthy board (suddenly empty or far smaller) never closes postings
+        result = write_batch(
+            self.db, name, self.changed, self.unchanged, self.now,
+            complete=spider.complete
+            and spider.listing_complete
+            and verdict.healthy
+            and not spider.not_modified,
+        )
+        closed = result.closed + close_expired(
+            self.db, name, self.now,
+            stale_days=None if spider.listing_complete else STALE_DAYS_UNLISTED,
+        )
+        if spider.gone_ids:
+            closed += close_gone(self.db, spider.gone_ids, self.now)
+        touched = result.new_ids + result.updated_ids
+        if touched:
+            # imported here: datasketch/scipy cost ~0.8 s, which an unchanged run never needs
+            from store.dedup import assign_clusters
+
+            assign_clusters(self.db, touched)
+        record_run(
+            self.db, run_id=self.run_id, source=spider.source, started_at=self.started_at,
+            duration_s=time.monotonic() - self.started, status="ok", count=result.count,
+            new=len(result.new_ids), updated=len(result.updated_ids), closed=closed,
+            errors=0, error=None, now=now(), verdict=verdict,
+        )
+        if not spider.not_modified:
+            # keep validators only when one request read the whole board, and it was healthy
+            whole = spider.requests_built == 1 and spider.complete and verdict.healthy
+            save_validators(self.db, name, spider.validators if whole else None)
+

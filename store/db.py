@@ -7,6 +7,7 @@ as JSON text), `sources` and `crawl_runs` (health), `subscriptions`, `deliveries
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
@@ -152,6 +153,28 @@ def chunks(items: Sequence[T], size: int = SQL_BATCH) -> Iterator[Sequence[T]]:
     """`items` in slices of at most `size`, for `IN (...)` queries."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+@contextmanager
+def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """One transaction that holds SQLite's write lock from its start (BEGIN IMMEDIATE).
+
+    Several crawl processes write to one file: a source's postings, their clusters and its
+    health are read and written under one lock, so de-duplication never decides on a store
+    another process changes before the decision is written. Inside an open transaction this
+    is a no-op (the outer one commits); the store functions nest with `db.atomic()`.
+    """
+    if db.conn.in_transaction:
+        yield db
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.rollback()
+        raise
+    db.conn.commit()
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:

@@ -69,7 +69,7 @@ def record_run(
     """Append the run to `crawl_runs` and update the source's health in `sources`."""
     if verdict is None:
         verdict = Verdict(False, error) if status != "ok" else Verdict(True)
-    with db.conn:
+    with db.atomic():
         db.table("crawl_runs").insert(
             {
                 "run_id": run_id,
@@ -108,17 +108,9 @@ def record_run(
         )
 
 
-def load_validators(db_path: str, source: str) -> dict[str, str]:
+def load_validators(db: sqlite_utils.Database, source: str) -> dict[str, str]:
     """The stored ETag / Last-Modified of a source's board (only the ones present)."""
-    from store.db import open_db
-
-    db = open_db(db_path)
-    try:
-        row = db.execute(
-            "SELECT etag, last_modified FROM sources WHERE name = ?", [source]
-        ).fetchone()
-    finally:
-        db.close()
+    row = db.execute("SELECT etag, last_modified FROM sources WHERE name = ?", [source]).fetchone()
     if row is None:
         return {}
     return {key: value for key, value in zip(("etag", "last_modified"), row, strict=True) if value}
@@ -129,7 +121,7 @@ def save_validators(
 ) -> None:
     """Store (or, with None, forget) the validators to send on the source's next crawl."""
     validators = validators or {}
-    with db.conn:
+    with db.atomic():
         db.execute(
             "UPDATE sources SET etag = ?, last_modified = ? WHERE name = ?",
             [validators.get("etag"), validators.get("last_modified"), source],
@@ -147,7 +139,7 @@ def unalerted_unhealthy(db: sqlite_utils.Database) -> list[dict[str, object]]:
 
 
 def mark_alerted(db: sqlite_utils.Database, names: list[str], now: datetime) -> None:
-    with db.conn:
+    with db.atomic():
         for name in names:
             db.execute(
                 "UPDATE sources SET unhealthy_alerted_at = ? WHERE name = ?", [iso(now), name]

@@ -85,7 +85,7 @@ def write_batch(
     """
     stamp = iso(now)
     result = BatchResult(count=len(changed) + len(unchanged_ids), unchanged=len(unchanged_ids))
-    with db.conn:
+    with db.atomic():
         ids = [p.id for p, _ in changed]
         existing: dict[str, dict[str, Any]] = {}
         for chunk in chunks(ids):
@@ -164,7 +164,7 @@ def close_gone(db: sqlite_utils.Database, posting_ids: Sequence[str], now: datet
     """Close postings whose own page answered 404/410 (at once, SPEC §6)."""
     stamp = iso(now)
     closed = 0
-    with db.conn:
+    with db.atomic():
         for chunk in chunks(list(posting_ids)):
             marks = ",".join("?" * len(chunk))
             closed += db.execute(
@@ -180,7 +180,7 @@ def close_expired(
     """Close this source's open postings whose deadline has passed, and with `stale_days`
     (sources that list only their latest entries) those not seen for that many days."""
     today = iso(now)[:10]
-    with db.conn:
+    with db.atomic():
         closed = db.execute(
             "UPDATE postings SET closed_at = ? WHERE source = ? AND closed_at IS NULL"
             " AND deadline IS NOT NULL AND deadline != 'rolling' AND deadline < ?",
