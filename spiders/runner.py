@@ -4,11 +4,19 @@ Each source is its own crawler (its own spider instance, stats and failure recor
 source failing never stops another. Sources on the same host (every Greenhouse board is on
 boards-api.greenhouse.io) run at most `HOST_LANES` at a time, so the per-host limit holds
 across sources and not only within one.
+
+Parsing, enrichment and de-duplication are CPU work, so a run with many sources is split
+over several crawl processes (one per core by default, `crawl_processes` in settings.yaml),
+forked from this one; `plan_shards` keeps the per-host limit across them.
 """
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
+import signal
+import sys
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,7 +34,7 @@ from config.models import Settings, SourceConfig, TypeSpec
 from config.secrets import install_log_redaction
 from spiders.base import BaseSpider
 from spiders.settings import scrapy_settings
-from store.db import open_db
+from store.db import open_db, write_transaction
 from store.health import record_run
 
 HOST_LANES = 2
@@ -83,41 +91,158 @@ def source_host(source: SourceConfig) -> str:
     return urlsplit(url).hostname or source.name
 
 
+@dataclass
+class Shard:
+    """The sources one crawl process runs, and how many of them may run at once per host."""
+
+    sources: list[SourceConfig]
+    lanes: dict[str, int]
+
+
+def process_count(settings: Settings, sources: int) -> int:
+    """Crawl processes for this run: `crawl_processes`, or one per core (at most 4)."""
+    wanted = settings.crawl_processes or min(os.cpu_count() or 1, 4)
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1  # no fork (Windows): one process
+    return max(1, min(wanted, sources))
+
+
+def plan_shards(sources: Sequence[SourceConfig], processes: int) -> list[Shard]:
+    """Split the sources over `processes` crawl processes, keeping the per-host limit.
+
+    A host's sources go to at most `HOST_LANES` processes whose lanes for that host add up
+    to `HOST_LANES`, so no more than that many sources of one host crawl at once in the
+    whole run. Hosts with the most sources are placed first, each on the least-loaded
+    processes; within a process the config order is kept.
+    """
+    by_host: dict[str, list[tuple[int, SourceConfig]]] = {}
+    for position, source in enumerate(sources):
+        by_host.setdefault(source_host(source), []).append((position, source))
+    picked: list[list[tuple[int, SourceConfig]]] = [[] for _ in range(processes)]
+    lanes: list[dict[str, int]] = [{} for _ in range(processes)]
+    for host, group in sorted(by_host.items(), key=lambda kv: -len(kv[1])):
+        k = min(processes, HOST_LANES, len(group))
+        targets = sorted(range(processes), key=lambda i: len(picked[i]))[:k]
+        for n, shard in enumerate(targets):
+            lanes[shard][host] = HOST_LANES // k + (1 if n < HOST_LANES % k else 0)
+        for n, item in enumerate(group):
+            picked[targets[n % k]].append(item)
+    return [
+        Shard([source for _, source in sorted(items, key=lambda item: item[0])], lane)
+        for items, lane in zip(picked, lanes, strict=True)
+        if items
+    ]
+
+
 def crawl(
     sources: Sequence[SourceConfig], settings: Settings, db_path: str, *, verbose: bool = False
 ) -> list[SourceOutcome]:
-    """Crawl the sources into the database; returns one outcome per source, in order."""
+    """Crawl the sources into the database; returns one outcome per source, in order.
+
+    With more than one crawl process (see `process_count`), each shard runs in a forked
+    child; they share the SQLite file, each source writing in one locked transaction.
+    """
     run_id = uuid.uuid4().hex[:12]
     started_at = iso(now())
     config = scrapy_settings(settings, db_path=db_path, run_id=run_id, verbose=verbose)
+    shards = plan_shards(sources, process_count(settings, len(sources)))
+    lost: dict[str, str] = {}
+    if len(shards) == 1:
+        _run_shard(shards[0], config, db_path, run_id, started_at)
+    else:
+        open_db(db_path).close()  # migrations once, before the processes race to apply them
+        context = multiprocessing.get_context("fork")
+        sys.stdout.flush()
+        sys.stderr.flush()  # a child must not print the parent's buffered output again
+        children = []
+        for shard in shards:
+            child = context.Process(
+                target=_child, args=(shard, config, db_path, run_id, started_at, os.getpid()),
+                name="internwatch-crawl",
+            )
+            child.start()
+            children.append((child, shard))
+        for child, shard in children:
+            child.join()
+            if child.exitcode != 0:
+                reason = f"crawl process exited with {_exit_text(child.exitcode)}"
+                lost.update((source.name, reason) for source in shard.sources)
+    return _outcomes(sources, db_path, run_id, started_at, lost)
+
+
+def _exit_text(code: int | None) -> str:
+    if code is not None and code < 0:
+        return f"signal {signal.Signals(-code).name}"
+    return f"code {code}"
+
+
+def _child(shard: Shard, config: dict[str, Any], db_path: str, run_id: str, started_at: str,
+           parent: int) -> None:
+    """A forked crawl process: dies with its parent (so a killed run leaves no crawler behind)."""
+    _die_with_parent()
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+    _run_shard(shard, config, db_path, run_id, started_at)
+
+
+def _die_with_parent() -> None:
+    """Linux: SIGKILL this process when its parent exits (prctl PR_SET_PDEATHSIG)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass  # not Linux: a killed parent's child finishes its shard and exits
+
+
+def _run_shard(
+    shard: Shard, config: dict[str, Any], db_path: str, run_id: str, started_at: str
+) -> None:
+    """Run one shard's crawlers in this process until all are done."""
     # Install the reactor Scrapy will use before anything imports twisted's default one.
     install_reactor(config["TWISTED_REACTOR"])
     process = CrawlerProcess(config)
     install_log_redaction()
     from twisted.internet import defer, reactor
 
+    # one connection for every source of this process: opening (and, for the last
+    # connection, checkpointing) the file per source cost more than some boards' parsing
+    db = open_db(db_path)
     lanes: dict[str, defer.DeferredSemaphore] = {}
-    crashes: dict[str, str] = {}
+    crashes: dict[str, tuple[SourceConfig, str]] = {}
     pending: list[Any] = []
     types = spider_types()
-    for source in sources:
-        lane = lanes.setdefault(source_host(source), defer.DeferredSemaphore(HOST_LANES))
-        d = lane.run(process.crawl, types[source.type], source=source)
+    try:
+        for source in shard.sources:
+            host = source_host(source)
+            lane = lanes.setdefault(host, defer.DeferredSemaphore(shard.lanes.get(host, HOST_LANES)))
+            d = lane.run(process.crawl, types[source.type], source=source, db=db)
 
-        def _crashed(failure: Any, name: str = source.name) -> None:
-            crashes[name] = f"crawler crashed: {type(failure.value).__name__}: {failure.value}"
+            def _crashed(failure: Any, source: SourceConfig = source) -> None:
+                error = f"crawler crashed: {type(failure.value).__name__}: {failure.value}"
+                crashes[source.name] = (source, error)
 
-        d.addErrback(_crashed)
-        pending.append(d)
-    if pending:
-        everything = defer.DeferredList(pending, consumeErrors=True)
-        # callLater: also correct when every crawl failed before the reactor started
-        def _stop(_: object) -> None:
-            reactor.callLater(0, reactor.stop)  # type: ignore[attr-defined,arg-type,misc]
+            d.addErrback(_crashed)
+            pending.append(d)
+        if pending:
+            everything = defer.DeferredList(pending, consumeErrors=True)
 
-        everything.addBoth(_stop)
-        process.start(stop_after_crawl=False)
-    return _outcomes(sources, db_path, run_id, started_at, crashes)
+            # callLater: also correct when every crawl failed before the reactor started
+            def _stop(_: object) -> None:
+                reactor.callLater(0, reactor.stop)  # type: ignore[attr-defined,arg-type,misc]
+
+            everything.addBoth(_stop)
+            process.start(stop_after_crawl=False)
+        for source, error in crashes.values():
+            if db.execute("SELECT 1 FROM crawl_runs WHERE run_id = ? AND source = ?",
+                          [run_id, source.name]).fetchone() is None:
+                with write_transaction(db):
+                    record_run(db, run_id=run_id, source=source, started_at=started_at,
+                               duration_s=0.0, status="failed", count=0, error=error, errors=1,
+                               now=now())
+    finally:
+        db.close()
 
 
 def _outcomes(
@@ -125,7 +250,7 @@ def _outcomes(
     db_path: str,
     run_id: str,
     started_at: str,
-    crashes: dict[str, str],
+    lost: dict[str, str],
 ) -> list[SourceOutcome]:
     db = open_db(db_path)
     try:
@@ -138,7 +263,7 @@ def _outcomes(
         for source in sources:
             row = rows.get(source.name)
             if row is None:
-                error = crashes.get(source.name, "did not run (crawler did not start)")
+                error = lost.get(source.name, "did not run (crawler did not start)")
                 record_run(
                     db,
                     run_id=run_id,

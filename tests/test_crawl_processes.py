@@ -1,0 +1,151 @@
+"""A run split over several crawl processes (spiders/runner.py): same results, same limits.
+
+`plan_shards` keeps the per-host limit across processes. Real CLI runs with
+`crawl_processes: 2` show that one opening served to two processes at the same moment ends in
+one cluster (each source's write holds SQLite's write lock from the start), that a crawl
+process killed mid-run fails only its own sources, with one line each and exit 1, and (in
+tests/test_crash.py) that killing the run kills its crawl processes too.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from bench.boards import board_body
+from config.models import Settings, SourceConfig
+from demo.servers import BoardServer, Reply
+from spiders.runner import HOST_LANES, plan_shards, process_count, source_host
+from tests.conftest import ROOT, child_pids, run_cli, write_config
+
+
+def _source(name: str, url: str) -> SourceConfig:
+    return SourceConfig(name=name, type="greenhouse", url=url, options={"board": name})
+
+
+@pytest.mark.parametrize("processes", [1, 2, 3, 4])
+def test_shards_cover_every_source_once_and_keep_the_host_limit(processes: int) -> None:
+    sources = (
+        [_source(f"api{n}", f"https://boards-api.greenhouse.io/v1/boards/api{n}/jobs") for n in range(9)]
+        + [_source(f"own{n}", f"https://careers{n}.example.com/jobs.json") for n in range(5)]
+        + [_source("lever", "https://api.lever.co/v0/postings/x")]
+    )
+    shards = plan_shards(sources, processes)
+    assert 1 <= len(shards) <= processes
+    placed = [s.name for shard in shards for s in shard.sources]
+    assert Counter(placed) == Counter(s.name for s in sources)  # each exactly once
+    for shard in shards:  # config order kept inside a process
+        order = [sources.index(s) for s in shard.sources]
+        assert order == sorted(order)
+    lanes: Counter[str] = Counter()
+    for shard in shards:
+        hosts = {source_host(s) for s in shard.sources}
+        assert set(shard.lanes) == hosts
+        assert all(n >= 1 for n in shard.lanes.values())
+        lanes.update(shard.lanes)
+    # one host's lanes over all processes: HOST_LANES (or fewer when it has fewer sources)
+    assert lanes["boards-api.greenhouse.io"] == HOST_LANES
+    assert all(n <= HOST_LANES for n in lanes.values())
+    sizes = [len(shard.sources) for shard in shards]
+    assert max(sizes) - min(sizes) <= 2  # balanced
+
+
+def test_process_count_follows_the_setting_and_never_exceeds_the_sources() -> None:
+    assert process_count(Settings(crawl_processes=3), 10) == 3
+    assert process_count(Settings(crawl_processes=3), 2) == 2
+    assert process_count(Settings(crawl_processes=1), 10) == 1
+    assert 1 <= process_count(Settings(), 10) <= 4  # auto: one per core, at most 4
+
+
+PAIRS = 8
+JOBS = 30
+
+
+def test_one_opening_crawled_by_two_processes_at_once_is_one_cluster(tmp_path: Path) -> None:
+    # board j is served twice, to "a<j>" and "b<j>": same jobs, same URLs, other source ids;
+    # the two sources of a pair sit next to each other, so they run in different processes
+    routes = {f"/v1/boards/{side}{j}/jobs": Reply(board_body(j, JOBS))
+              for j in range(PAIRS) for side in "ab"}
+    with BoardServer(routes) as server:
+        sources = [
+            {"name": f"{side}{j}", "type": "greenhouse", "board": f"{side}{j}", "company": f"Co {j}",
+             "url": server.url(f"/v1/boards/{side}{j}/jobs")}
+            for j in range(PAIRS) for side in "ab"
+        ]
+        config = write_config(tmp_path / "config", sources, settings={"crawl_processes": 2})
+        db = tmp_path / "iw.db"
+        result = run_cli("crawl", "--config", str(config), "--db", str(db))
+    assert result.code == 0, result.text
+    shards = plan_shards([SourceConfig(name=s["name"], type="greenhouse", url=s["url"],
+                                       options={"board": s["board"]}) for s in sources], 2)
+    assert len(shards) == 2 and {s.name for s in shards[0].sources} == {f"a{j}" for j in range(PAIRS)}
+    con = sqlite3.connect(db)
+    cluster = dict(con.execute("SELECT id, cluster_id FROM postings"))
+    con.close()
+    assert len(cluster) == 2 * PAIRS * JOBS
+    for posting_id, cluster_id in cluster.items():
+        if posting_id.startswith("a"):
+            mirror = "b" + posting_id[1:]
+            assert cluster[mirror] == cluster_id, (posting_id, mirror)
+
+
+def test_a_crawl_process_killed_mid_run_fails_only_its_sources(tmp_path: Path) -> None:
+    body = board_body(0, 5)
+    routes = {f"/v1/boards/s{n}/jobs": Reply(body, delay=60.0 if n == 1 else 0.0) for n in range(4)}
+    with BoardServer(routes) as server:
+        sources = [{"name": f"s{n}", "type": "greenhouse", "board": f"s{n}",
+                    "url": server.url(f"/v1/boards/s{n}/jobs")} for n in range(4)]
+        config = write_config(tmp_path / "config", sources, settings={"crawl_processes": 2})
+        db = tmp_path / "iw.db"
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "cli", "crawl", "--config", str(config), "--db", str(db)],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        try:
+            # s0 and s2 share one process, s1 (slow) and s3 the other: wait for the first
+            # process to finish, then kill the one still crawling
+            deadline = time.monotonic() + 40
+            while True:
+                assert proc.poll() is None and time.monotonic() < deadline, "run ended early"
+                kids = child_pids(proc.pid)
+                done = _runs(db)
+                if {"s0", "s2"} <= set(done) and len(kids) == 1:
+                    break
+                time.sleep(0.05)
+            (survivor,) = kids
+            os.kill(survivor, signal.SIGKILL)
+            out, err = proc.communicate(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+    assert proc.returncode == 1, out + err
+    assert "s1: FAILED: crawl process exited with signal SIGKILL" in err
+    assert "s3: FAILED: crawl process exited with signal SIGKILL" in err
+    assert "s0: 5 postings" in out and "s2: 5 postings" in out
+    runs = _runs(db)
+    assert runs["s0"] == runs["s2"] == "ok" and runs["s1"] == runs["s3"] == "failed"
+    con = sqlite3.connect(db)
+    assert dict(con.execute("SELECT source, count(*) FROM postings GROUP BY source")) == {"s0": 5, "s2": 5}
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    con.close()
+
+
+def _runs(db: Path) -> dict[str, str]:
+    if not db.exists():
+        return {}
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+        try:
+            return dict(con.execute("SELECT source, status FROM crawl_runs"))
+        finally:
+            con.close()
+    except sqlite3.OperationalError:
+        return {}
