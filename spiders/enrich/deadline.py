@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from spiders.enrich.text import MONTH_RE, month, windows
+from spiders.enrich.text import MONTH_RE, fast_regex, month, windows
 
 _TRIGGER = (r"(?:application\s+deadline|deadline(?:\s+(?:to|for)\s+(?:apply|applications?))?|"
             r"apply\s+(?:by|before|until)|applications?\s+(?:for\s+[^.\n]{0,40}?\s+)?(?:will\s+)?"
@@ -30,11 +30,14 @@ _DMY = rf"(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{MONTH_RE}),?\s*(
 _MDY = rf"(?P<m2>{MONTH_RE})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s*(?P<y2>20\d{{2}}))?"
 _ISO = r"(?P<iy>20\d{2})-(?P<im>\d{2})-(?P<id>\d{2})"
 _NUM = r"(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<c>20\d{2}|\d{2})\b"
-_DATED = re.compile(
+# The first argument of fast_regex: the letters the pattern's alternatives start with.
+_DATED = fast_regex(
+    "acdlnsv",
     rf"{_TRIGGER}\s*(?:is|:|-|–|on|by|of)?{_GAP}(?:(?:{_ISO})|(?:{_NUM})|(?:{_DMY})|(?:{_MDY}))",
     re.IGNORECASE,
 )
-_ROLLING = re.compile(
+_ROLLING = fast_regex(
+    "acdoru",
     r"(?:deadline|applications?\s+close|closing\s+date)\s*(?:is|:|-|–)?\s*(?:on\s+a\s+)?"
     r"rolling|rolling\s+(?:basis|admissions?|deadline|applications?|intake|recruitment)|"
     r"(?:open\s+)?until\s+(?:the\s+(?:role|position|vacancy)\s+is\s+)?filled|"

@@ -45,7 +45,7 @@ _UPPER_KEYS = ("BS", "MS", "BA", "BE")
 
 def degrees(text: str) -> list[Degree]:
     """Degrees named in ``text`` (bachelor, master, phd order); [] when none."""
-    near = windows(text, _KEYS, 30, 30) + windows(text, _UPPER_KEYS, 30, 30, low=text)
+    near = windows(text, _KEYS, 30, 30) + windows(text, _UPPER_KEYS, 30, 30, cased=True)
     if not near:
         return []
 

@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import re
 
-from spiders.enrich.text import NUMBER_RE, number, windows
+from spiders.enrich.text import NUMBER_RE, NUMBER_WORDS, fast_regex, number, windows
 
 _N = NUMBER_RE
+# What a number can start with; the other first arguments of fast_regex are the first
+# letters of their pattern's alternatives.
+_N_FIRST = r"\d" + "".join(sorted({word[0] for word in NUMBER_WORDS}))
 _UNIT = (r"(?P<u>weeks?|months?|mos?|wks?|semesters?|years?|monate?n?|mois|mesi|meses|"
          r"wochen|semaines|settimane|semanas)")
 _SPAN = (rf"(?P<n>{_N})(?:\s*(?:-|–|to|or|and|bis|à|a)\s*(?P<n2>{_N}))?(?:\+)?[\s-]*{_UNIT}"
@@ -24,28 +27,32 @@ _SPAN = (rf"(?P<n>{_N})(?:\s*(?:-|–|to|or|and|bis|à|a)\s*(?P<n2>{_N}))?(?:\+)
 _ROLE = (r"(?:[\w-]+\s+){0,3}?(?:intern(?:ship)?s?|placements?|co-?op|programme|program|"
          r"contract|assignment|work\s+term|term|project|apprenticeship|traineeship|stage|"
          r"praktikum|opportunity|summer)\b")
-_BEFORE_ROLE = re.compile(rf"\b{_SPAN}[\s-]+(?:long\s+)?{_ROLE}", re.IGNORECASE)
-_LABELLED = re.compile(
+_BEFORE_ROLE = fast_regex(_N_FIRST, rf"\b{_SPAN}[\s-]+(?:long\s+)?{_ROLE}", re.IGNORECASE)
+_LABELLED = fast_regex(
+    "adflmprsw",
     rf"\b(?:duration|length|period|minimum(?:\s+of)?|min\.?|at\s+least|lasts?|lasting|"
     rf"runs?\s+for|running\s+for|for\s+a\s+period\s+of|spans?|spend|dauer|durée|duración|"
     rf"work\s+term)\b\s*(?:of\s+|is\s+|:\s*|-\s*|the\s+internship\s*:?\s*)?"
     rf"(?:approximately\s+|approx\.?\s+|about\s+|up\s+to\s+|between\s+)?{_SPAN}",
     re.IGNORECASE,
 )
-_ROLE_OF = re.compile(
+_ROLE_OF = fast_regex(
+    "cips",
     rf"\b(?:intern(?:ship)?|placement|co-?op|program(?:me)?|stage|contract)\s+of\s+"
     rf"(?:approximately\s+|about\s+)?{_SPAN}",
     re.IGNORECASE,
 )
-_SPAN_LONG = re.compile(rf"\b{_SPAN}\s+long\b", re.IGNORECASE)
+_SPAN_LONG = fast_regex(_N_FIRST, rf"\b{_SPAN}\s+long\b", re.IGNORECASE)
 _PAREN = re.compile(rf"\(\s*{_SPAN}\s*[,;)]", re.IGNORECASE)
-_ROLE_LASTS = re.compile(
+_ROLE_LASTS = fast_regex(
+    "cip",
     rf"\b(?:intern(?:ship)?s?|placements?|co-?ops?|program(?:me)?s?)\s+(?:[\w'’-]+\s+){{0,3}}?"
     rf"(?:will\s+)?(?:is|are|lasts?|runs?|spans?)\s+(?:for\s+)?(?:approximately\s+|about\s+|"
     rf"between\s+)?{_SPAN}",
     re.IGNORECASE,
 )
-_FOR = re.compile(
+_FOR = fast_regex(
+    "dfv,",
     rf"(?:\bfor|\bde|\bdi|\bfür|\bvon|,)\s+(?:a\s+period\s+of\s+|a\s+minimum\s+of\s+|"
     rf"at\s+least\s+|mindestens\s+)?{_SPAN}"
     r"(?!\s+(?:after|of|before|following|post|prior|paid|off|vacation|holidays?|notice|pto|"

@@ -11,6 +11,7 @@ A country-only entry is dropped when a more precise entry in the same country ex
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from spiders.enrich.places import parse_location, strip_work_mode
 from spiders.enrich.text import lines_with
@@ -43,7 +44,10 @@ def _dedupe(found: list[Location]) -> list[Location]:
     return out
 
 
-def _parse_phrase(phrase: str) -> list[Location]:
+@lru_cache(maxsize=4096)
+def _parse_phrase(phrase: str) -> tuple[Location, ...]:
+    """The places a phrase names. Cached: a board repeats the same few location strings,
+    parsing one costs ~50 µs, and the result depends on the phrase alone (frozen Locations)."""
     end = _SENTENCE_END.search(phrase)
     if end:
         phrase = phrase[: end.start()]
@@ -52,7 +56,7 @@ def _parse_phrase(phrase: str) -> list[Location]:
     if not found and "," in phrase:
         for piece in phrase.split(","):
             found.extend(parse_location(piece))
-    return found
+    return tuple(found)
 
 
 def locations_from_raw(raw_locations: list[str]) -> list[Location]:
@@ -70,5 +74,5 @@ def locations_from_text(text: str) -> list[Location]:
             phrase = next(g for g in m.groups() if g)
             found = _parse_phrase(phrase)
             if found:
-                return _dedupe(found)
+                return _dedupe(list(found))
     return []

@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from price_parser import Price
 
-from spiders.enrich.text import windows
+from spiders.enrich.text import fast_regex, windows
 from store.models import Pay, Per
 
 _SYMBOLS: dict[str, str] = {
@@ -39,9 +39,11 @@ _NUM = (r"\d{1,2}(?:,\d{2})+,\d{3}(?!\d)|\d{1,3}(?:[,.\u202f ]\d{3})+(?:[.,]\d{1
         r"\d+(?:\.\d{1,2})?")
 _AMOUNT = rf"(?:{_NUM})(?:\s?[kK]\b)?"
 _MONEY = rf"(?:{_CUR}\s?{_AMOUNT}|{_AMOUNT}\s?(?:{_CUR}))"
-_RANGE = re.compile(
+# A match starts with a digit or the first character of a currency.
+_RANGE = fast_regex(
+    r"\dA-Z$£€₹¥",
     rf"(?:(?P<bare>{_NUM})\s*(?:-{{1,2}}|–|—|to|and)\s*)?"
-    rf"(?P<a>{_MONEY})(?:\s*(?:-{{1,2}}|–|—|to|and)\s*(?P<b>{_MONEY}|{_AMOUNT}))?"
+    rf"(?P<a>{_MONEY})(?:\s*(?:-{{1,2}}|–|—|to|and)\s*(?P<b>{_MONEY}|{_AMOUNT}))?",
 )
 _PER_AFTER = re.compile(
     r"^\W{0,3}\s*(?:[A-Z]{3}\s+)?(?:(?:gross|net|brutto|brut|before\s+tax)\s*)?"
@@ -141,7 +143,7 @@ def _period(text: str, start: int, end: int, low_amount: Decimal) -> Per | None:
 def pay_from_text(text: str, countries: set[str]) -> Pay | None:
     """The pay stated in ``text`` (see module doc); None when no amount has a period."""
     found: list[tuple[Decimal, Decimal, str, Per]] = []
-    for window in windows(text, _KEYS, 140, 60) + windows(text, _CASED_KEYS, 140, 60, low=text):
+    for window in windows(text, _KEYS, 140, 60) + windows(text, _CASED_KEYS, 140, 60, cased=True):
         found.extend(_amounts(window, countries))
     if not found:
         return None

@@ -23,16 +23,19 @@ from __future__ import annotations
 
 import re
 
-from spiders.enrich.text import windows
+from spiders.enrich.text import fast_regex, windows
 from store.models import Remote
 
-_UNDECIDED = re.compile(
+# The first argument of fast_regex: the letters the pattern's alternatives start with.
+_UNDECIDED = fast_regex(
+    "how(",
     r"on-?site\s*/\s*hybrid|hybrid\s*/\s*on-?site|hybrid\s+or\s+on-?site|on-?site\s+or\s+hybrid|"
     r"\(\s*to\s+be\s+confirmed\s*\)|work(?:ing)?\s+mode\s*:\s*tbc\b",
     re.IGNORECASE,
 )
 # Either mode, one of them remote: the opening may be done remotely.
-_EITHER_REMOTE = re.compile(
+_EITHER_REMOTE = fast_regex(
+    "hr",
     r"\bremote\s*(?:or|/)\s*hybrid\b|\bhybrid\s*(?:or|/)\s*remote\b", re.IGNORECASE
 )
 _RAW_REMOTE = re.compile(r"\b(?:remote|anywhere|worldwide|work\s+from\s+home|wfh)\b", re.I)
@@ -40,7 +43,8 @@ _RAW_HYBRID = re.compile(r"\bhybrid\b", re.I)
 _RAW_ONSITE = re.compile(r"\b(?:on-?site|in[- ]office|office[- ]based)\b", re.I)
 
 _N = r"(?:[1-4]|one|two|three|four)"
-_TEXT_HYBRID = re.compile(
+_TEXT_HYBRID = fast_regex(
+    "1-4fhiot",
     r"\bhybrid\b(?!\s+(?:cloud|vehicles?|cars?|apps?|electric|powertrain|integration|"
     r"approach|search|quantum|networks?|solutions?|infrastructure|engine|model\s+of|"
     r"team|company|culture|workforce|organi[sz]ation|-first))|"
@@ -58,7 +62,8 @@ _TEXT_HYBRID = re.compile(
     r"\s*(?:,|and|&)\s*(?:mon|tues|wednes|thurs|fri)days?\b",
     re.IGNORECASE,
 )
-_TEXT_REMOTE = re.compile(
+_TEXT_REMOTE = fast_regex(
+    "1acefilortw",
     r"\b(?:fully|100%|completely|entirely|100\s*percent|all)[- ]remote\b|"
     r"\b(?:this|the)\s+(?:role|position|internship|job|opportunity|co-?op)\s+(?:is|can\s+be)\s+"
     r"(?:fully\s+)?remote\b|\b(?:a|fully)\s+remote\s+(?:role|position|internship|job|"
@@ -70,12 +75,14 @@ _TEXT_REMOTE = re.compile(
     r"\bor\s+remote\b|\bremote\s+in\s+the\s+(?:us|uk|united)|\bopen\s+to\s+remote\s+candidates\b",
     re.IGNORECASE,
 )
-_NOT_REMOTE = re.compile(
+_NOT_REMOTE = fast_regex(
+    "nr",
     r"\b(?:not|n['’]t)\s+(?:a\s+)?remote\b|\bno\s+remote\b|"
     r"\bremote\s+(?:work\s+)?(?:is\s+)?not\s+(?:possible|available|an\s+option)\b",
     re.IGNORECASE,
 )
-_TEXT_ONSITE = re.compile(
+_TEXT_ONSITE = fast_regex(
+    "5abfijloprw",
     r"\b(?:role|position|internship|job)\s+is\s+(?:fully\s+|100%\s+)?"
     r"(?:on-?site|in[- ]person|office-based|in\s+office)\b|\bfully\s+on-?site\b|"
     r"\b(?:on-?site|in[- ]person|in-office)\s+(?:role|position|internship|job|program)\b|"
@@ -110,32 +117,28 @@ def remote_from_raw(raw_locations: list[str]) -> Remote | None:
     return None
 
 
-def _scan(near: list[str]) -> tuple[bool, bool, bool, bool, bool]:
-    def has(pattern: re.Pattern[str]) -> bool:
-        return any(pattern.search(w) for w in near)
-
-    return (has(_UNDECIDED), has(_TEXT_HYBRID), has(_NOT_REMOTE), has(_TEXT_REMOTE),
-            has(_TEXT_ONSITE))
-
-
 def remote_from_text(text: str) -> Remote | None:
     """The mode the description states (hybrid, then remote, then on-site); else None."""
     near = windows(text, _KEYS, 80, 80)
     if not near:
         return None
-    if any(_EITHER_REMOTE.search(w) for w in near):
+
+    def has(pattern: re.Pattern[str]) -> bool:
+        return any(pattern.search(w) for w in near)
+
+    # In order of precedence, each pattern searched only when the ones before did not decide.
+    if has(_EITHER_REMOTE):
         return "remote"
-    undecided, hybrid, not_remote, remote, onsite = _scan(near)
-    if undecided:
+    if has(_UNDECIDED):
         return None
-    if hybrid:
+    if has(_TEXT_HYBRID):
         return "hybrid"
-    if not_remote:
+    if has(_NOT_REMOTE):
         # Neither remote nor hybrid: on-site ("Remote work is not possible for this role").
         return "onsite"
-    if remote:
+    if has(_TEXT_REMOTE):
         return "remote"
-    if onsite:
+    if has(_TEXT_ONSITE):
         return "onsite"
     return None
 

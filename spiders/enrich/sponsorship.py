@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import re
 
-from spiders.enrich.text import windows
+from spiders.enrich.text import fast_regex, windows
 from store.models import Sponsorship
 
-_CITIZENS = re.compile(
+# The first argument of fast_regex: the letters the pattern's alternatives start with.
+_CITIZENS = fast_regex(
+    "acmorsu",
     r"(?:must\s+(?:be|hold)\s+(?:a\s+)?(?:u\.?s\.?|us|united\s+states|uk|british|"
     r"singapore(?:an)?|canadian|australian|indian)\s+(?:citizen|national)s?"
     r"|(?:u\.?s\.?|us|united\s+states)\s+citizenship\s+(?:is\s+)?(?:required|needed|mandatory)"
@@ -29,7 +31,8 @@ _CITIZENS = re.compile(
     r"|only\s+(?:u\.?s\.?|us)\s+citizens)",
     re.IGNORECASE,
 )
-_NO = re.compile(
+_NO = fast_regex(
+    "acdinsuvw",
     r"(?:(?:do|does|will|can|are|is)\s*(?:not|n['’]t)\s+(?:be\s+)?(?:able\s+to\s+)?"
     r"(?:offer|provide|sponsor|support)\w*\s+(?:\w+\s+){0,3}?(?:visa|sponsor|work\s+permit|"
     r"immigration)"
@@ -48,7 +51,8 @@ _NO = re.compile(
     r"|sponsorship\s*:\s*(?:no|not\s+available|none|unavailable)\b)",
     re.IGNORECASE,
 )
-_YES = re.compile(
+_YES = fast_regex(
+    "achiopsvw",
     r"(?:(?:visa\s+|immigration\s+|work\s+permit\s+)sponsorship\s+(?:is\s+)?"
     r"(?:available|offered|provided|possible)"
     r"|(?:we|will|can|able\s+to|happy\s+to|open\s+to)\s+(?:\w+\s+)?(?:sponsor|sponsoring)\s+"

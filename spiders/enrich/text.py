@@ -1,6 +1,11 @@
-"""Shared text helpers: month and number words, whitespace folding."""
+"""Shared text helpers: month and number words, whitespace folding, key windows."""
 
 from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ahocorasick_rs import AhoCorasick, Implementation, MatchKind
 
 MONTHS: dict[str, int] = {
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4,
@@ -54,6 +59,17 @@ def two_digit_year(token: str) -> int:
     return value + 2000 if value < 100 else value
 
 
+def fast_regex(first: str, pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """``pattern`` compiled behind a look-ahead for the characters a match can start with.
+
+    ``re`` tries every alternative of a pattern at every position of the text; the look-ahead
+    turns most positions away with one character test (3-10x faster on our windows).
+    ``first`` is the body of a character class holding every character a match of
+    ``pattern`` can start with (with the same flags): the matches are then unchanged.
+    """
+    return re.compile(f"(?=[{first}])(?:{pattern})", flags)
+
+
 def lowered(text: str) -> str:
     """``text.lower()`` with the same length as ``text`` (so offsets carry over)."""
     low = text.lower()
@@ -62,23 +78,73 @@ def lowered(text: str) -> str:
     return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
 
 
-def windows(text: str, keys: tuple[str, ...], before: int, after: int,
-            low: str | None = None) -> list[str]:
-    """Slices of ``text`` around each occurrence of a lower-case key, overlaps merged.
+class _Finder:
+    """Every occurrence of every lower-case key in a text, found in one Aho-Corasick pass.
 
-    The patterns of this package run on these few short slices instead of the whole
-    description: one ``str.find`` per key is far cheaper than a case-insensitive regex
-    over 5 KB. A slice starts on a word boundary so ``\\b`` keeps its meaning.
+    Each module of this package looks for its own few keys in the same description: one
+    ``str.find`` scan per key came to ~100 scans of the whole text per posting. The finder
+    learns the keys it is asked for (one automaton of all of them, rebuilt when a new key
+    comes) and keeps the positions for the last few texts, so the modules enriching one
+    posting share one pass over the lowered text.
     """
-    if low is None:
-        low = lowered(text)
-    spans: list[tuple[int, int]] = []
-    size = len(text)
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self.seen: set[tuple[str, ...]] = set()
+        self.automaton: AhoCorasick | None = None
+        self.positions = lru_cache(maxsize=8)(self._scan)
+
+    def _learn(self, keys: tuple[str, ...]) -> None:
+        self.seen.add(keys)
+        new = [key for key in dict.fromkeys(keys) if key not in self.keys]
+        if new:
+            self.keys.extend(new)
+            self.automaton = AhoCorasick(self.keys, matchkind=MatchKind.Standard,
+                                         implementation=Implementation.DFA)
+            self.positions.cache_clear()  # positions found so far lack the new keys
+
+    def _scan(self, text: str) -> dict[str, list[int]]:
+        found: dict[str, list[int]] = {}
+        if self.automaton is not None:
+            for index, start, _ in self.automaton.find_matches_as_indexes(lowered(text),
+                                                                          overlapping=True):
+                found.setdefault(self.keys[index], []).append(start)
+        return found
+
+    def find(self, text: str, keys: tuple[str, ...]) -> dict[str, list[int]]:
+        """Start offsets of each key in ``text`` (overlapping ones too); absent keys missing."""
+        if keys not in self.seen:
+            self._learn(keys)
+        return self.positions(text)
+
+
+_FINDER = _Finder()
+
+
+def _find_cased(text: str, keys: tuple[str, ...]) -> dict[str, list[int]]:
+    """Like ``_Finder.find`` for keys matched as written: few, so one ``str.find`` each."""
+    found: dict[str, list[int]] = {}
     for key in keys:
-        i = low.find(key)
+        i = text.find(key)
         while i != -1:
-            spans.append((max(0, i - before), min(size, i + len(key) + after)))
-            i = low.find(key, i + 1)
+            found.setdefault(key, []).append(i)
+            i = text.find(key, i + 1)
+    return found
+
+
+def windows(text: str, keys: tuple[str, ...], before: int, after: int,
+            cased: bool = False) -> list[str]:
+    """Slices of ``text`` around each occurrence of a key, overlaps merged.
+
+    Keys are lower case and match in any case, or, with ``cased``, only as written.
+    The patterns of this package run on these few short slices instead of the whole
+    description: finding keys is far cheaper than a case-insensitive regex over 5 KB.
+    A slice starts on a word boundary so ``\\b`` keeps its meaning.
+    """
+    found = _find_cased(text, keys) if cased else _FINDER.find(text, keys)
+    size = len(text)
+    spans = [(max(0, i - before), min(size, i + len(key) + after))
+             for key in keys for i in found.get(key, ())]
     if not spans:
         return []
     spans.sort()
@@ -97,16 +163,10 @@ def windows(text: str, keys: tuple[str, ...], before: int, after: int,
     return out
 
 
-def lines_with(text: str, keys: tuple[str, ...], low: str | None = None) -> list[str]:
+def lines_with(text: str, keys: tuple[str, ...]) -> list[str]:
     """The whole lines of ``text`` that contain one of the lower-case keys, in order."""
-    if low is None:
-        low = lowered(text)
-    starts: set[int] = set()
-    for key in keys:
-        i = low.find(key)
-        while i != -1:
-            starts.add(text.rfind("\n", 0, i) + 1)
-            i = low.find(key, i + 1)
+    found = _FINDER.find(text, keys)
+    starts = {text.rfind("\n", 0, i) + 1 for key in keys for i in found.get(key, ())}
     out = []
     for start in sorted(starts):
         end = text.find("\n", start)
