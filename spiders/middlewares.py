@@ -1,4 +1,5 @@
-"""Downloader middlewares for answers that misbehave (SPEC §6: polite, and one bad source fails alone).
+"""Downloader middlewares for answers that misbehave (SPEC §6: polite, and one bad source fails
+alone), and one spider middleware for speed.
 
 - `BackoffRetryMiddleware` replaces Scrapy's RetryMiddleware: a 429 or 503 is retried after the
   server's `Retry-After` (seconds or an HTTP date), other retryable answers and network errors
@@ -8,12 +9,16 @@
   non-HTTP scheme (file://, ftp://, data:, ...) and a redirect loop, each with a one-line
   reason, where Scrapy would pass the 3xx on as an HTTP error (non-HTTP target) or let the
   duplicate filter drop the looping request silently (the source would look empty, not failed).
+- `GroupUnchanged` (spider middleware) passes the `Unchanged` placeholders of one response on
+  as one `UnchangedMany` item: on an unchanged crawl, Scrapy's per-item work (signals, log
+  records, the pipeline chain) was a large share of the run.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -25,6 +30,8 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from w3lib.url import safe_url_string
+
+from store.models import Unchanged, UnchangedMany
 
 log = logging.getLogger(__name__)
 
@@ -145,3 +152,32 @@ DOWNLOADER_MIDDLEWARES: dict[str, Any] = {
     # process_response runs from high to low: the guard sees a 3xx before RedirectMiddleware (600)
     "spiders.middlewares.RedirectGuardMiddleware": 610,
 }
+
+
+class GroupUnchanged:
+    """Spider middleware: a callback's `Unchanged` items leave as one `UnchangedMany`, last."""
+
+    # `spider` optional: Scrapy >= 2.14 no longer passes it, older versions do
+    def process_spider_output(
+        self, response: Response, result: Iterable[Any], spider: Spider | None = None
+    ) -> Iterator[Any]:
+        ids: list[str] = []
+        for item in result:
+            if isinstance(item, Unchanged):
+                ids.append(item.id)
+            else:
+                yield item
+        if ids:
+            yield UnchangedMany(tuple(ids))
+
+    async def process_spider_output_async(
+        self, response: Response, result: AsyncIterator[Any], spider: Spider | None = None
+    ) -> AsyncIterator[Any]:
+        ids: list[str] = []
+        async for item in result:
+            if isinstance(item, Unchanged):
+                ids.append(item.id)
+            else:
+                yield item
+        if ids:
+            yield UnchangedMany(tuple(ids))

@@ -22,7 +22,7 @@ from spiders.base import BaseSpider, describe_error
 from spiders.enrich import enrich
 from store.db import open_db, write_transaction
 from store.health import Verdict, assess_count, record_run, save_validators
-from store.models import Posting, Unchanged
+from store.models import Posting, Unchanged, UnchangedMany
 from store.writer import STALE_DAYS_UNLISTED, close_expired, close_gone, load_hashes, present_ids, write_batch
 
 
@@ -59,10 +59,11 @@ class PostingPipeline:
 
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         spider = self._spider(spider)
-        if isinstance(item, Unchanged):
-            if item.id not in self.seen:
-                self.seen.add(item.id)
-                self.unchanged.append(item.id)
+        if isinstance(item, Unchanged | UnchangedMany):
+            for posting_id in item.ids if isinstance(item, UnchangedMany) else (item.id,):
+                if posting_id not in self.seen:
+                    self.seen.add(posting_id)
+                    self.unchanged.append(posting_id)
             return item
         if not isinstance(item, Posting):
             raise DropItem(f"not a Posting: {type(item).__name__}")

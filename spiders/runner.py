@@ -12,6 +12,7 @@ forked from this one; `plan_shards` keeps the per-host limit across them.
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -154,6 +155,9 @@ def crawl(
         context = multiprocessing.get_context("fork")
         sys.stdout.flush()
         sys.stderr.flush()  # a child must not print the parent's buffered output again
+        # what is loaded now stays shared with the children: their garbage collector would
+        # otherwise write to (and so copy) every page holding an object it scans
+        gc.freeze()
         children = []
         for shard in shards:
             child = context.Process(
@@ -203,6 +207,9 @@ def _run_shard(
     # Install the reactor Scrapy will use before anything imports twisted's default one.
     install_reactor(config["TWISTED_REACTOR"])
     process = CrawlerProcess(config)
+    # Scrapy sets the root logger to NOTSET; our handler filters by level, but every DEBUG
+    # line (one "Scraped from" per item) would still build a log record first
+    logging.getLogger().setLevel(config["LOG_LEVEL"])
     install_log_redaction()
     from twisted.internet import defer, reactor
 

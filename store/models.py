@@ -133,6 +133,14 @@ class Unchanged:
     id: str
 
 
+@dataclass(frozen=True, slots=True)
+class UnchangedMany:
+    """The `Unchanged` placeholders of one response as one item (spiders.middlewares.GroupUnchanged):
+    an unchanged board is 1 item through Scrapy's item machinery per page, not 1 per posting."""
+
+    ids: tuple[str, ...]
+
+
 #: Bump when parsing or enrichment changes what a stored posting would hold.
 PARSER_VERSION = "2026-11-24.1"
 
