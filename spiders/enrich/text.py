@@ -67,7 +67,13 @@ def fast_regex(first: str, pattern: str, flags: int = 0) -> re.Pattern[str]:
     ``first`` is the body of a character class holding every character a match of
     ``pattern`` can start with (with the same flags): the matches are then unchanged.
     """
+    FAST_PATTERNS.append((first, pattern, flags))
     return re.compile(f"(?=[{first}])(?:{pattern})", flags)
+
+
+#: every (first, pattern, flags) given to fast_regex: tests/test_fast_regex.py checks that
+#: `first` holds every character a match of `pattern` can start with
+FAST_PATTERNS: list[tuple[str, str, int]] = []
 
 
 def lowered(text: str) -> str:
