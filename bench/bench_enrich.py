@@ -155,17 +155,20 @@ def _padded(record: dict, size: int = 5000) -> Posting:
 
 
 def timing(records: list[dict]) -> tuple[float, float]:
-    """Mean and p95 milliseconds per enrich() call on 5 KB descriptions."""
+    """Mean and p95 milliseconds per enrich() call on 5 KB descriptions, each seen once.
+
+    One warm-up call loads the place tables and builds the key automaton (once per
+    process); then each posting is timed on its first enrichment only, since repeating it
+    would time the caches of key positions (per text) instead of the work.
+    """
     postings = [_padded(r) for r in records]
-    places()  # loaded once per process, not per posting
+    places()
+    enrich(_padded(records[0]), NOW)
     samples: list[float] = []
-    for posting in postings:
-        runs = []
-        for _ in range(5):
-            start = time.perf_counter()
-            enrich(posting, NOW)
-            runs.append((time.perf_counter() - start) * 1000)
-        samples.append(min(runs))
+    for posting in postings[1:]:
+        start = time.perf_counter()
+        enrich(posting, NOW)
+        samples.append((time.perf_counter() - start) * 1000)
     samples.sort()
     return statistics.fmean(samples), samples[int(len(samples) * 0.95)]
 
@@ -194,7 +197,7 @@ def main() -> int:
     if holdout:
         _table(f"held-out {len(holdout)} postings", score(holdout), missed)
     mean, p95 = timing(records)
-    print(f"time per posting (5 KB description, best of 5 runs each): mean {mean:.3f} ms, "
+    print(f"time per posting (5 KB description, first sight of each): mean {mean:.3f} ms, "
           f"p95 {p95:.3f} ms (target mean < {TIME_TARGET_MS} ms)")
     if mean >= TIME_TARGET_MS:
         missed.append(f"TARGET MISSED: mean time {mean:.3f} ms >= {TIME_TARGET_MS} ms")
