@@ -10,6 +10,7 @@ failed for this run without touching what is stored.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -64,6 +65,7 @@ class BaseSpider(scrapy.Spider):
         self.not_modified = False
         self.validators: dict[str, str | None] | None = None
         self.requests_built = 0
+        self.last_response: float | None = None  # time.monotonic() of the latest answer
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> BaseSpider:
@@ -89,6 +91,7 @@ class BaseSpider(scrapy.Spider):
     def request(self, url: str, callback: Any, **kwargs: Any) -> Request:
         """A request with this source's error handling and robots policy."""
         meta = kwargs.pop("meta", {})
+        meta.setdefault("source", self.source.name)  # routes signals in a group (spiders/group.py)
         self.requests_built += 1
         if self.api:
             meta.setdefault("dont_obey_robotstxt", True)
@@ -141,6 +144,8 @@ class BaseSpider(scrapy.Spider):
 
     def _on_response(self, response: Response, request: Request, spider: scrapy.Spider) -> None:
         """Keep the first response's validators (the pipeline decides whether to store them)."""
+        if spider is self:
+            self.last_response = time.monotonic()
         if spider is not self or not request.meta.get("first_request") or response.status != 200:
             return
         etag = response.headers.get(b"ETag")

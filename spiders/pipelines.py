@@ -11,6 +11,7 @@ skips enrichment and is only marked seen.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, field
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -20,13 +21,27 @@ from scrapy.spiders import Spider
 from config.clock import iso, now
 from spiders.base import BaseSpider, describe_error
 from spiders.enrich import enrich
+from spiders.group import handlers_of
 from store.db import open_db, write_transaction
 from store.health import Verdict, assess_count, record_run, save_validators
 from store.models import Posting, Unchanged, UnchangedMany
 from store.writer import STALE_DAYS_UNLISTED, close_expired, close_gone, load_hashes, present_ids, write_batch
 
 
+@dataclass
+class _Batch:
+    """What one source yielded in this crawl, waiting for its transaction."""
+
+    spider: BaseSpider  # the source's handler
+    hashes: dict[str, str]
+    changed: list[tuple[Posting, str]] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+
+
 class PostingPipeline:
+    """One per crawler; a crawler serves one source or a group of them (spiders/group.py)."""
+
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.db_path: str = crawler.settings["INTERNWATCH_DB"]
@@ -36,93 +51,111 @@ class PostingPipeline:
     def from_crawler(cls, crawler: Crawler) -> PostingPipeline:
         return cls(crawler)
 
-    def _spider(self, spider: Spider | None) -> BaseSpider:
-        spider = spider or self.crawler.spider
-        if not isinstance(spider, BaseSpider):
-            raise TypeError(f"PostingPipeline works with internwatch spiders, not {spider!r}")
-        return spider
-
     def open_spider(self, spider: Spider | None = None) -> None:
-        spider = self._spider(spider)
+        handlers = handlers_of(spider or self.crawler.spider)
         self.started = time.monotonic()
         self.started_at = iso(now())
         self.now = now()
         # the crawl process's shared connection when the runner gave one, else our own
-        self.own_db = spider.db is None
-        self.db = open_db(self.db_path) if spider.db is None else spider.db
-        self.hashes = load_hashes(self.db, spider.source.name)
-        spider.stored_hashes = self.hashes
-        self.changed: list[tuple[Posting, str]] = []
-        self.unchanged: list[str] = []
-        self.seen: set[str] = set()
-        self.invalid = 0
+        given = handlers[0].db
+        self.own_db = given is None
+        self.db = open_db(self.db_path) if given is None else given
+        self.batches: dict[str, _Batch] = {}
+        for handler in handlers:
+            hashes = load_hashes(self.db, handler.source.name)
+            handler.stored_hashes = hashes
+            self.batches[handler.source.name] = _Batch(handler, hashes)
+
+    def _batch(self, item: Any) -> _Batch:
+        """The batch of the source an item belongs to (its `source`, or its ids' prefix)."""
+        if isinstance(item, Posting):
+            name = item.source
+        elif isinstance(item, Unchanged):
+            name = item.id.split(":", 1)[0]
+        elif isinstance(item, UnchangedMany) and item.ids:
+            name = item.ids[0].split(":", 1)[0]
+        else:
+            raise DropItem(f"not a Posting: {type(item).__name__}")
+        batch = self.batches.get(name)
+        if batch is None:
+            raise DropItem(f"item of a source this crawler does not serve: {name!r}")
+        return batch
 
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
-        spider = self._spider(spider)
+        batch = self._batch(item)
         if isinstance(item, Unchanged | UnchangedMany):
             for posting_id in item.ids if isinstance(item, UnchangedMany) else (item.id,):
-                if posting_id not in self.seen:
-                    self.seen.add(posting_id)
-                    self.unchanged.append(posting_id)
+                if posting_id not in batch.seen:
+                    batch.seen.add(posting_id)
+                    batch.unchanged.append(posting_id)
             return item
-        if not isinstance(item, Posting):
-            raise DropItem(f"not a Posting: {type(item).__name__}")
-        prefix = f"{spider.source.name}:"
+        source = batch.spider
+        prefix = f"{source.source.name}:"
         if not item.id.startswith(prefix) or not item.title or not item.url:
-            self.invalid += 1
-            spider.fail(f"invalid posting {item.id!r}: needs an id '{prefix}...', a title and a url")
+            source.fail(f"invalid posting {item.id!r}: needs an id '{prefix}...', a title and a url")
             raise DropItem("invalid posting")
-        if item.id in self.seen:
+        if item.id in batch.seen:
             raise DropItem(f"duplicate id in one crawl: {item.id}")
-        self.seen.add(item.id)
+        batch.seen.add(item.id)
         digest = item.content_hash()
-        if self.hashes.get(item.id) == digest:
-            self.unchanged.append(item.id)
+        if batch.hashes.get(item.id) == digest:
+            batch.unchanged.append(item.id)
             return item
         # an article is a story, not an opening: no fields to read out of it
         enriched = enrich(item, self.now) if item.kind == "posting" else item
-        self.changed.append((enriched, digest))
+        batch.changed.append((enriched, digest))
         return enriched
 
     def close_spider(self, spider: Spider | None = None) -> None:
-        spider = self._spider(spider)
-        duration = time.monotonic() - self.started
         try:
-            with write_transaction(self.db):
-                self._store(spider, duration)
-        except Exception as exc:  # noqa: BLE001 - any bug here must fail this source only
-            # rolled back: nothing of this source is stored; say so in its run record
-            with write_transaction(self.db):
-                record_run(
-                    self.db, run_id=self.run_id, source=spider.source, started_at=self.started_at,
-                    duration_s=duration, status="failed", count=len(self.seen),
-                    error=f"storing failed: {describe_error(exc)}", errors=1, now=now(),
-                )
+            for batch in self.batches.values():  # in config order, one transaction each
+                self._close_source(batch)
         finally:
             if self.own_db:
                 self.db.close()
 
-    def _store(self, spider: BaseSpider, duration: float) -> None:
+    def _close_source(self, batch: _Batch) -> None:
+        source = batch.spider
+        # a source's time: from the crawler's start to its own latest answer
+        duration = (source.last_response or time.monotonic()) - self.started
+        try:
+            with write_transaction(self.db):
+                self._store(batch, duration)
+        except Exception as exc:  # noqa: BLE001 - any bug here must fail this source only
+            # rolled back: nothing of this source is stored; say so in its run record
+            with write_transaction(self.db):
+                record_run(
+                    self.db, run_id=self.run_id, source=source.source, started_at=self.started_at,
+                    duration_s=duration, status="failed", count=len(batch.seen),
+                    error=f"storing failed: {describe_error(exc)}", errors=1, now=now(),
+                )
+
+    def _store(self, batch: _Batch, duration: float) -> None:
+        spider = batch.spider
         name = spider.source.name
+        if spider.requests_built and spider.last_response is None and not spider.failures:
+            # no answer and no error: the crawl stopped before this source's requests ran
+            spider.fail("no answer received: the crawl stopped before this source was read")
         if spider.failures:
             # a posting's own 404/410 is definite even when another request failed
             gone = close_gone(self.db, spider.gone_ids, self.now) if spider.gone_ids else 0
             record_run(
                 self.db, run_id=self.run_id, source=spider.source, started_at=self.started_at,
-                duration_s=duration, status="failed", count=len(self.seen), closed=gone,
+                duration_s=duration, status="failed", count=len(batch.seen), closed=gone,
                 error=spider.failures[0], errors=len(spider.failures), now=now(),
             )
             return
+        unchanged = batch.unchanged
         if spider.not_modified:
             # 304: the board is as it was at the crawl whose validators were stored, so
             # what was on it then counts as seen again; nothing is counted missing or closed
-            self.unchanged = present_ids(self.db, name)
+            unchanged = present_ids(self.db, name)
             verdict = Verdict(True)
         else:
-            verdict = assess_count(self.db, name, len(self.changed) + len(self.unchanged))
+            verdict = assess_count(self.db, name, len(batch.changed) + len(unchanged))
         # an unhealthy board (suddenly empty or far smaller) never closes postings
         result = write_batch(
-            self.db, name, self.changed, self.unchanged, self.now,
+            self.db, name, batch.changed, unchanged, self.now,
             complete=spider.complete
             and spider.listing_complete
             and verdict.healthy
@@ -142,7 +175,7 @@ class PostingPipeline:
             assign_clusters(self.db, touched)
         record_run(
             self.db, run_id=self.run_id, source=spider.source, started_at=self.started_at,
-            duration_s=time.monotonic() - self.started, status="ok", count=result.count,
+            duration_s=duration, status="ok", count=result.count,
             new=len(result.new_ids), updated=len(result.updated_ids), closed=closed,
             errors=0, error=None, now=now(), verdict=verdict,
         )
@@ -150,4 +183,3 @@ class PostingPipeline:
             # keep validators only when one request read the whole board, and it was healthy
             whole = spider.requests_built == 1 and spider.complete and verdict.healthy
             save_validators(self.db, name, spider.validators if whole else None)
-

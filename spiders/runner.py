@@ -1,9 +1,11 @@
 """Run a crawl of several sources in one Scrapy process and report each source's outcome.
 
-Each source is its own crawler (its own spider instance, stats and failure record), so one
-source failing never stops another. Sources on the same host (every Greenhouse board is on
-boards-api.greenhouse.io) run at most `HOST_LANES` at a time, so the per-host limit holds
-across sources and not only within one.
+Each source has its own spider object, batch, transaction and failure record, so one source
+failing never stops another; up to `GROUP_SIZE` sources of one type on one host share one
+Scrapy crawler (spiders/group.py), whose set-up cost more than reading an unchanged board.
+Crawlers of one host (every Greenhouse board is on boards-api.greenhouse.io) run at most
+`HOST_LANES` at a time, each with its share of `concurrent_per_host`, so the per-host limit
+holds for the whole run and not only within one crawler.
 
 Parsing, enrichment and de-duplication are CPU work, so a run with many sources is split
 over several crawl processes (one per core by default, `crawl_processes` in settings.yaml),
@@ -25,7 +27,7 @@ from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from scrapy.crawler import CrawlerProcess
+from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings as ScrapySettings
 from scrapy.spiderloader import SpiderLoader
 from scrapy.utils.reactor import install_reactor
@@ -34,6 +36,7 @@ from config.clock import iso, now
 from config.models import Settings, SourceConfig, TypeSpec
 from config.secrets import install_log_redaction
 from spiders.base import BaseSpider
+from spiders.group import GROUP_SIZE, SourceGroupSpider
 from spiders.settings import scrapy_settings
 from store.db import open_db, write_transaction
 from store.health import record_run
@@ -94,10 +97,12 @@ def source_host(source: SourceConfig) -> str:
 
 @dataclass
 class Shard:
-    """The sources one crawl process runs, and how many of them may run at once per host."""
+    """The sources one crawl process runs; per host, how many crawlers may run at once
+    (`lanes`) and how many requests each may have open (`requests`)."""
 
     sources: list[SourceConfig]
     lanes: dict[str, int]
+    requests: dict[str, int]
 
 
 def process_count(settings: Settings, sources: int) -> int:
@@ -108,31 +113,51 @@ def process_count(settings: Settings, sources: int) -> int:
     return max(1, min(wanted, sources))
 
 
-def plan_shards(sources: Sequence[SourceConfig], processes: int) -> list[Shard]:
+def plan_shards(sources: Sequence[SourceConfig], processes: int, per_host: int = 4) -> list[Shard]:
     """Split the sources over `processes` crawl processes, keeping the per-host limit.
 
-    A host's sources go to at most `HOST_LANES` processes whose lanes for that host add up
-    to `HOST_LANES`, so no more than that many sources of one host crawl at once in the
-    whole run. Hosts with the most sources are placed first, each on the least-loaded
-    processes; within a process the config order is kept.
+    A host gets `min(HOST_LANES, per_host, its sources)` lanes in the whole run: crawlers of
+    its sources running at once, each allowed `per_host // lanes` open requests, so the host
+    never has more than `per_host` (`concurrent_per_host`) requests open from this run. Its
+    sources go to at most that many processes, whose lanes add up to the host's. Hosts with
+    the most sources are placed first, each on the least-loaded processes; within a process
+    the config order is kept.
     """
     by_host: dict[str, list[tuple[int, SourceConfig]]] = {}
     for position, source in enumerate(sources):
         by_host.setdefault(source_host(source), []).append((position, source))
     picked: list[list[tuple[int, SourceConfig]]] = [[] for _ in range(processes)]
     lanes: list[dict[str, int]] = [{} for _ in range(processes)]
+    requests: list[dict[str, int]] = [{} for _ in range(processes)]
     for host, group in sorted(by_host.items(), key=lambda kv: -len(kv[1])):
-        k = min(processes, HOST_LANES, len(group))
+        total = max(1, min(HOST_LANES, per_host, len(group)))
+        k = min(processes, total)
         targets = sorted(range(processes), key=lambda i: len(picked[i]))[:k]
         for n, shard in enumerate(targets):
-            lanes[shard][host] = HOST_LANES // k + (1 if n < HOST_LANES % k else 0)
+            lanes[shard][host] = total // k + (1 if n < total % k else 0)
+            requests[shard][host] = max(1, per_host // total)
         for n, item in enumerate(group):
             picked[targets[n % k]].append(item)
     return [
-        Shard([source for _, source in sorted(items, key=lambda item: item[0])], lane)
-        for items, lane in zip(picked, lanes, strict=True)
+        Shard([source for _, source in sorted(items, key=lambda item: item[0])], lane, opened)
+        for items, lane, opened in zip(picked, lanes, requests, strict=True)
         if items
     ]
+
+
+def crawler_groups(sources: Sequence[SourceConfig]) -> list[list[SourceConfig]]:
+    """Sources of one type on one host, `GROUP_SIZE` at a time, in order of first appearance:
+    one Scrapy crawler each (spiders/group.py)."""
+    groups: list[list[SourceConfig]] = []
+    filling: dict[tuple[str, str], list[SourceConfig]] = {}
+    for source in sources:
+        key = (source.type, source_host(source))
+        group = filling.get(key)
+        if group is None or len(group) >= GROUP_SIZE:
+            group = filling[key] = []
+            groups.append(group)
+        group.append(source)
+    return groups
 
 
 def crawl(
@@ -146,7 +171,7 @@ def crawl(
     run_id = uuid.uuid4().hex[:12]
     started_at = iso(now())
     config = scrapy_settings(settings, db_path=db_path, run_id=run_id, verbose=verbose)
-    shards = plan_shards(sources, process_count(settings, len(sources)))
+    shards = plan_shards(sources, process_count(settings, len(sources)), settings.concurrent_per_host)
     lost: dict[str, str] = {}
     if len(shards) == 1:
         _run_shard(shards[0], config, db_path, run_id, started_at)
@@ -221,14 +246,22 @@ def _run_shard(
     pending: list[Any] = []
     types = spider_types()
     try:
-        for source in shard.sources:
-            host = source_host(source)
-            lane = lanes.setdefault(host, defer.DeferredSemaphore(shard.lanes.get(host, HOST_LANES)))
-            d = lane.run(process.crawl, types[source.type], source=source, db=db)
+        for group in crawler_groups(shard.sources):
+            host = source_host(group[0])
+            lane = lanes.setdefault(host, defer.DeferredSemaphore(shard.lanes.get(host, 1)))
+            opened = shard.requests.get(host, 1)
+            own = ScrapySettings(config)
+            # above the process's own values, which CrawlerProcess merges into each crawler
+            own.set("CONCURRENT_REQUESTS_PER_DOMAIN", opened, priority="spider")
+            own.set("AUTOTHROTTLE_TARGET_CONCURRENCY", float(opened), priority="spider")
+            crawler = Crawler(SourceGroupSpider, own)
+            handlers = [types[source.type](source=source, db=db) for source in group]
+            d = lane.run(process.crawl, crawler, handlers=handlers)
 
-            def _crashed(failure: Any, source: SourceConfig = source) -> None:
+            def _crashed(failure: Any, group: list[SourceConfig] = group) -> None:
                 error = f"crawler crashed: {type(failure.value).__name__}: {failure.value}"
-                crashes[source.name] = (source, error)
+                for source in group:
+                    crashes[source.name] = (source, error)
 
             d.addErrback(_crashed)
             pending.append(d)

@@ -49,6 +49,10 @@ def scrapy_settings(
             "scrapy.extensions.logstats.LogStats": None,
         },
         "DNS_TIMEOUT": 20,
+        # a crawler serves several sources (spiders/group.py): the same URL in two is not a dupe
+        "REQUEST_FINGERPRINTER_CLASS": "spiders.group.SourceFingerprinter",
+        # Scrapy's, with its per-host concurrency actually kept (spiders/downloader.py)
+        "DOWNLOADER": "spiders.downloader.PoliteDownloader",
         "HTTPERROR_ALLOWED_CODES": [],
         "LOG_LEVEL": "DEBUG" if verbose else "WARNING",
         "LOGSTATS_INTERVAL": 0 if not verbose else 60.0,
