@@ -37,8 +37,11 @@ _BLOCK_TAGS = frozenset(
     }
 )
 _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "svg", "head")
-_SPACES = re.compile(r"[ \t\u00a0\u200b\r\f\v]+")
+# Blanks that become one space; str.replace beats a regex that visits every character.
+_ODD_SPACES = ("\t", "\u00a0", "\u200b", "\r", "\f", "\v")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+# control characters XML (and so lxml's text) cannot hold; tab, newline and CR are fine
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LONE_BULLET = re.compile(r"^- *\n+(?=\S)", re.M)  # <li><p>x</p></li> gives "-" then "x"
 _LIST_GAPS = re.compile(r"^(- .*)\n\n(?=- )", re.M)  # blank lines between list items
 
@@ -52,9 +55,12 @@ def html_to_text(markup: str | None, *, unescape_first: bool = False) -> str:
     if not markup:
         return ""
     if unescape_first:
-        markup = html.unescape(markup)
+        markup = _unescape_markup(markup)
     if "<" not in markup:
         return _tidy(html.unescape(markup))
+    if _CONTROL.search(markup):
+        # lxml parses them but refuses them in the text we write back (ValueError)
+        markup = _CONTROL.sub(" ", markup)
     try:
         root = lxml.html.fragment_fromstring(markup, create_parent="div")
     except (etree.ParserError, ValueError):
@@ -68,7 +74,26 @@ def html_to_text(markup: str | None, *, unescape_first: bool = False) -> str:
     return _tidy(etree.tostring(root, method="text", encoding="unicode", with_tail=False))
 
 
-_LINE_EDGES = re.compile(r"[^\S\n]*\n[^\S\n]*")
+# References a plain escaper (Greenhouse, html.escape) writes, but "&amp;" (see below).
+_ESCAPES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&#39;", "'"), ("&#x27;", "'"))
+
+
+def _unescape_markup(markup: str) -> str:
+    """``html.unescape(markup)``, cheaply when the markup only holds the common references.
+
+    Escaped HTML is full of ``&lt;``/``&gt;``, and html.unescape calls back into Python for
+    each one. None of the :data:`_ESCAPES` replacements makes or breaks another reference,
+    so when every ``&`` left is an ``&amp;``, replacing those last gives html.unescape's
+    single-pass result (``&amp;lt;`` -> ``&lt;``); any other ``&`` goes to html.unescape.
+    """
+    text = markup.replace("&lt;", "<").replace("&gt;", ">")
+    for ref, char in _ESCAPES[2:]:
+        if ref in text:
+            text = text.replace(ref, char)
+    amps = text.count("&amp;")
+    if text.count("&") != amps:
+        return html.unescape(markup)
+    return text.replace("&amp;", "&") if amps else text
 
 
 def tidy_text(text: str) -> str:
@@ -77,12 +102,19 @@ def tidy_text(text: str) -> str:
 
 
 def _tidy(text: str) -> str:
-    # whole-string regexes (C speed) rather than a Python loop over lines
-    joined = _LINE_EDGES.sub("\n", _SPACES.sub(" ", text)).strip()
+    # C-speed string methods and regexes, no Python loop over lines or characters
+    for odd in _ODD_SPACES:
+        if odd in text:
+            text = text.replace(odd, " ")
+    while "  " in text:
+        text = text.replace("  ", " ")
+    # drop blanks next to line breaks (str.strip's whitespace is regex \s, as before)
+    joined = "\n".join(map(str.strip, text.split("\n"))).strip()
     joined = _BLANK_LINES.sub("\n\n", joined)
-    joined = _LONE_BULLET.sub("- ", joined)
-    while True:
-        tighter = _LIST_GAPS.sub(r"\1\n", joined)
-        if tighter == joined:
-            return joined.strip()
-        joined = tighter
+    if "-\n" in joined:  # no blank is left before a newline, so "- *\n" can only be "-\n"
+        joined = _LONE_BULLET.sub("- ", joined)
+    if "\n\n- " in joined:
+        # One pass is enough: a match ends where the next item starts, and removing a blank
+        # line never gives another blank line new neighbours (blank lines are never adjacent).
+        joined = _LIST_GAPS.sub(r"\1\n", joined)
+    return joined.strip()

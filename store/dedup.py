@@ -166,7 +166,8 @@ def _prepare(row: dict[str, Any]) -> _Item:
     info = title_info(row["title"] or "", row["company"] or "", place_tokens(_location_texts(row)))
     full, terms, years = season_parts([str(s) for s in _json_list(row.get("seasons"))])
     keys: dict[int, Via] = {}
-    for url in (row.get("url"), row.get("apply_url")):
+    # an apply URL equal to the URL adds nothing (canonical_url is costly)
+    for url in dict.fromkeys((row.get("url"), row.get("apply_url"))):
         if not url:
             continue
         nk = native_key(url)

@@ -98,24 +98,27 @@ _REGION_CODES: frozenset[str] = frozenset(
 )
 
 
-_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 @lru_cache(maxsize=4096)
-def _fold_run(run: str) -> str:
-    folded = unicodedata.normalize("NFKD", run)
+def _fold_char(char: str) -> str:
+    folded = unicodedata.normalize("NFKD", char)
     return "".join(ch for ch in folded if not unicodedata.combining(ch))
 
 
 def ascii_fold(text: str) -> str:
     """Lower case, accents stripped, ``&`` spelled out.
 
-    Only the non-ASCII runs are normalised (cached): real descriptions are mostly ASCII with
-    a few curly quotes, dashes and emoji, and folding them character by character dominated
-    the crawl's profile.
+    Only the distinct non-ASCII characters are normalised (cached), each replaced everywhere
+    at once: real descriptions are mostly ASCII with a few curly quotes, dashes and emoji.
+    Folding char by char equals folding the whole run: NFKD decomposes each character on its
+    own and only reorders combining marks, which are dropped; and a character a fold leaves
+    in its output folds to itself, so the order of the replacements does not matter.
     """
     if not text.isascii():
-        text = _NON_ASCII_RUN.sub(lambda m: _fold_run(m.group(0)), text)
+        for char in set(_NON_ASCII.findall(text)):
+            text = text.replace(char, _fold_char(char))
     return text.lower().replace("&", " and ")
 
 
@@ -124,10 +127,12 @@ def words(text: str) -> list[str]:
     return _WORD.findall(ascii_fold(text))
 
 
+@lru_cache(maxsize=4096)
 def company_key(company: str) -> str:
     """One key per employer: folded, punctuation gone, legal suffixes dropped, ``the`` dropped.
 
     "Apple Inc." / "APPLE" / "apple, inc" -> "apple"; never empty for a non-blank name.
+    Cached: postings come company by company.
     """
     tokens = [t.replace("'", "").replace("-", "") for t in words(company)]
     tokens = [t for t in tokens if t]
@@ -204,6 +209,12 @@ class TitleInfo:
 
 def place_tokens(location_texts: list[str]) -> frozenset[tuple[str, ...]]:
     """Phrases of a posting's own locations (each location and each comma part)."""
+    return _place_tokens(tuple(location_texts))
+
+
+@lru_cache(maxsize=4096)
+def _place_tokens(location_texts: tuple[str, ...]) -> frozenset[tuple[str, ...]]:
+    """Cached: the same few office names recur across a company's postings."""
     phrases: set[tuple[str, ...]] = set()
     for text in location_texts:
         for part in [text, *re.split(r"[,/()|;]| - ", text)]:
@@ -211,6 +222,12 @@ def place_tokens(location_texts: list[str]) -> frozenset[tuple[str, ...]]:
             if toks and len(toks) <= 3:
                 phrases.add(toks)
     return frozenset(phrases)
+
+
+@lru_cache(maxsize=4096)
+def _company_tokens(company: str) -> frozenset[str]:
+    """Words of the company name that title_info drops (cached like company_key)."""
+    return frozenset({t.replace("'", "") for t in words(company)} - {"the", "and"})
 
 
 def title_info(title: str, company: str, places: frozenset[tuple[str, ...]]) -> TitleInfo:
@@ -222,7 +239,7 @@ def title_info(title: str, company: str, places: frozenset[tuple[str, ...]]) -> 
     ("Engineering" -> "engineer", "SWE" -> "software engineer").
     """
     raw = words(title)
-    company_toks = {t.replace("'", "") for t in words(company)} - {"the", "and"}
+    company_toks = _company_tokens(company)
     terms: set[str] = set()
     years: set[str] = set()
     intern = False
@@ -266,10 +283,69 @@ def season_parts(seasons: list[str]) -> tuple[frozenset[str], frozenset[str], fr
     return frozenset(full), frozenset(terms), frozenset(years)
 
 
+# For sentences(): a bytes.translate table over folded ASCII text keeping the characters
+# _WORD can match, turning the sentence ends of _SENTENCE_SPLIT into newlines and anything
+# else into a space; _SENTENCE_SPLIT's non-ASCII sentence ends are handled apart.
+_WORD_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789'-"
+_SENTENCE_BYTES = bytes(
+    10 if chr(b) in "\n\r.!?;:|" else b if chr(b) in _WORD_CHARS else 32 for b in range(256)
+)
+_NON_ASCII_ENDS = "•·▪●◦"
+# A hyphen without a letter or digit on each side is never inside a _WORD token, so it can
+# become a space; every hyphen left is then inside a word, as str.split sees it.
+_LOOSE_HYPHEN = re.compile(r"-(?:(?<![a-z0-9]-)|(?![a-z0-9]))")
+
+
 def sentences(description: str) -> list[str]:
-    """Normalised sentences/lines of a description (folded, punctuation-free, >= 3 words)."""
+    """Normalised sentences/lines of a description (folded, punctuation-free, >= 3 words).
+
+    Same result as splitting ``ascii_fold(description)`` on _SENTENCE_SPLIT and taking the
+    _WORD tokens of each piece, but with C-speed string methods: every character _WORD
+    cannot match becomes a space (the regex finds the same tokens), sentence ends become
+    newlines, and loose hyphens spaces; a piece is then tokenised by ``str.split`` unless
+    it holds an apostrophe (``'23``), which needs the regex.
+    """
+    text = description
+    if not text.isascii():
+        for char in set(_NON_ASCII.findall(text)):
+            replacement = _sentence_char(char)
+            if replacement is None:
+                return _sentences_by_regex(ascii_fold(description))
+            text = text.replace(char, replacement)
+    text = text.lower().replace("&", " and ")
+    text = text.encode("ascii").translate(_SENTENCE_BYTES).decode("ascii")
+    if "-" in text:
+        text = _LOOSE_HYPHEN.sub(" ", text)
     out: list[str] = []
-    for piece in _SENTENCE_SPLIT.split(ascii_fold(description)):
+    for piece in filter(None, text.split("\n")):
+        toks = _WORD.findall(piece) if "'" in piece else piece.split()
+        if len(toks) >= 3:
+            out.append(" ".join(toks))
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _sentence_char(char: str) -> str | None:
+    """ASCII stand-in for a non-ASCII character in sentences(), or None for the regex path.
+
+    The character's fold, in which each non-ASCII character left becomes a newline if it
+    is a sentence end and a space otherwise: _WORD cannot match it (lower-casing, done
+    after, keeps it non-ASCII). None if one is a decimal digit: _WORD's ``'\\d\\d`` can.
+    """
+    out: list[str] = []
+    for ch in _fold_char(char):
+        if ch.isascii():
+            out.append(ch)
+        elif ch.isdecimal():
+            return None
+        else:
+            out.append("\n" if ch in _NON_ASCII_ENDS else " ")
+    return "".join(out)
+
+
+def _sentences_by_regex(folded: str) -> list[str]:
+    out: list[str] = []
+    for piece in _SENTENCE_SPLIT.split(folded):
         toks = _WORD.findall(piece)
         if len(toks) >= 3:
             out.append(" ".join(toks))
