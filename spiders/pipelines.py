@@ -111,6 +111,11 @@ class PostingPipeline:
             for batch in self.batches.values():  # in config order, one transaction each
                 self._close_source(batch)
         finally:
+            # Scrapy's crawler objects hold reference cycles, so this pipeline may live on
+            # until a full garbage collection: let the postings go now
+            for batch in self.batches.values():
+                batch.spider.stored_hashes = {}
+            self.batches.clear()
             if self.own_db:
                 self.db.close()
 

@@ -165,17 +165,19 @@ def crawl(
 ) -> list[SourceOutcome]:
     """Crawl the sources into the database; returns one outcome per source, in order.
 
-    With more than one crawl process (see `process_count`), each shard runs in a forked
-    child; they share the SQLite file, each source writing in one locked transaction.
+    With more than one crawl process (see `process_count`), this process runs the first
+    shard and forked children the others; they share the SQLite file, each source writing
+    in one locked transaction.
     """
     run_id = uuid.uuid4().hex[:12]
     started_at = iso(now())
     config = scrapy_settings(settings, db_path=db_path, run_id=run_id, verbose=verbose)
     shards = plan_shards(sources, process_count(settings, len(sources)), settings.concurrent_per_host)
+    if not shards:
+        return []
     lost: dict[str, str] = {}
-    if len(shards) == 1:
-        _run_shard(shards[0], config, db_path, run_id, started_at)
-    else:
+    children = []
+    if len(shards) > 1:
         open_db(db_path).close()  # migrations once, before the processes race to apply them
         context = multiprocessing.get_context("fork")
         sys.stdout.flush()
@@ -183,14 +185,16 @@ def crawl(
         # what is loaded now stays shared with the children: their garbage collector would
         # otherwise write to (and so copy) every page holding an object it scans
         gc.freeze()
-        children = []
-        for shard in shards:
+        for shard in shards[1:]:  # this process runs the first shard itself
             child = context.Process(
                 target=_child, args=(shard, config, db_path, run_id, started_at, os.getpid()),
                 name="internwatch-crawl",
             )
             child.start()
             children.append((child, shard))
+    try:
+        _run_shard(shards[0], config, db_path, run_id, started_at)
+    finally:
         for child, shard in children:
             child.join()
             if child.exitcode != 0:
