@@ -42,6 +42,10 @@ def substitute_env(value: Any, where: str) -> Any:
     return value
 
 
+#: libyaml's safe loader when PyYAML was built with it: 10x faster on a long sources.yaml
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_yaml(path: Path, top_key: str | None) -> Any:
     """The parsed YAML document; with `top_key`, the list under that key."""
     try:
@@ -51,7 +55,7 @@ def read_yaml(path: Path, top_key: str | None) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from exc
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
