@@ -10,10 +10,11 @@ Then, each in its own child process, timed by wall clock from start to exit:
 
 Both (a) and (b) use the same Scrapy settings (spiders/settings.py from the bench's
 settings.yaml: CONCURRENT_REQUESTS 32, CONCURRENT_REQUESTS_PER_DOMAIN 4, AUTOTHROTTLE off,
-DOWNLOAD_DELAY 0, the asyncio reactor); (b) additionally runs at most HOST_LANES sources of
-one host at a time (spiders/runner.py), a politeness rule bare Scrapy does not have.
-(b) runs one crawl process per core (spiders/runner.py; (a) is one process: bare Scrapy's
-work is download and JSON decoding); the CPU time of (b) is the sum over its processes, its
+DOWNLOAD_DELAY 0, the asyncio reactor, and the downloader that keeps the per-host limit,
+spiders/downloader.py: stock Scrapy 2.19 would let all 200 requests out at once). (a) is one
+process with at most 4 requests open; (b) runs one crawl process per core, each with
+crawlers of up to 10 boards, and at most 4 requests open to the host in the whole run
+(spiders/runner.py). The CPU time of (b) is the sum over its processes, its
 peak memory the largest summed PSS of the CLI and its crawl processes (see run_child).
 FTS: p95 of `store.search.search` over 100 queries on a 100,000-posting store made by
 copying the crawled postings under new ids.
@@ -137,7 +138,7 @@ def bare_child(urls_file: str) -> None:
     urls = Path(urls_file).read_text().split()
     ours = scrapy_settings(load_settings(Path(urls_file).parent / "config"),
                            db_path=":memory:", run_id="bare", verbose=False)
-    same = ("USER_AGENT", "ROBOTSTXT_OBEY", "COOKIES_ENABLED", "TELNETCONSOLE_ENABLED",
+    same = ("USER_AGENT", "ROBOTSTXT_OBEY", "COOKIES_ENABLED", "TELNETCONSOLE_ENABLED", "DOWNLOADER",
             "CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN", "DOWNLOAD_DELAY",
             "AUTOTHROTTLE_ENABLED", "DOWNLOAD_TIMEOUT", "DOWNLOAD_MAXSIZE", "DOWNLOAD_WARNSIZE",
             "RETRY_TIMES", "TWISTED_REACTOR", "LOG_LEVEL", "LOGSTATS_INTERVAL")
@@ -219,15 +220,11 @@ def fts_p95(crawled_db: Path, workdir: Path) -> tuple[float, float, int]:
     return times[94], statistics.median(times), total
 
 
-def lane_busy(db: Path, wall: float) -> float:
-    """Share of the HOST_LANES crawl slots that held a source during the latest run's wall time."""
-    from spiders.runner import HOST_LANES
+def crawl_processes() -> int:
+    from config.models import Settings
+    from spiders.runner import process_count
 
-    con = sqlite3.connect(db)
-    busy = con.execute("SELECT sum(duration_s) FROM crawl_runs WHERE run_id ="
-                       " (SELECT run_id FROM crawl_runs ORDER BY id DESC LIMIT 1)").fetchone()[0]
-    con.close()
-    return float(busy or 0) / (wall * HOST_LANES)
+    return process_count(Settings(), BOARDS)
 
 
 def counts(db: Path) -> tuple[int, int, int, int]:
@@ -252,8 +249,6 @@ def check(label: str, ok: bool, text: str) -> str:
 
 def main() -> int:
     from demo.servers import BoardServer, Reply
-    from spiders.runner import HOST_LANES
-
     profile = "--profile" in sys.argv
     built = time.perf_counter()
     boards = all_boards()
@@ -280,7 +275,6 @@ def main() -> int:
         bare_jobs = json.loads(a.stdout.strip().splitlines()[-1])["jobs"] if a.code == 0 else 0
         b = run_child(crawl, work)
         stored_b, distinct_b, ok_b, failed_b = counts(db)
-        busy_b = lane_busy(db, b.seconds)
         c = run_child(crawl, work)
         stored_c, distinct_c, ok_c, failed_c = counts(db)
 
@@ -289,12 +283,13 @@ def main() -> int:
                 print(f"({label}) exit {run.code}: {run.stderr[-1500:]}")
         rate = {k: POSTINGS / r.seconds for k, r in (("a", a), ("b", b), ("c", c))}
         print("concurrency for (a) and (b): CONCURRENT_REQUESTS 32, CONCURRENT_REQUESTS_PER_DOMAIN 4,"
-              f" AUTOTHROTTLE off; (b) also HOST_LANES={HOST_LANES} sources per host at a time")
+              f" AUTOTHROTTLE off; (b) {crawl_processes()} crawl processes, at most 4 requests open to"
+              " the host in all (concurrent_per_host)")
         print(f"(a) bare Scrapy:     {a.seconds:6.2f}s wall, {a.cpu_seconds:6.2f}s CPU, {rate['a']:7.0f}"
               f" postings/s  ({bare_jobs} jobs decoded, peak {a.maxrss_mb:.0f} MB)")
         print(f"(b) crawl, fresh db: {b.seconds:6.2f}s wall, {b.cpu_seconds:6.2f}s CPU, {rate['b']:7.0f}"
               f" postings/s  ({stored_b} stored, {distinct_b} distinct, {ok_b} sources ok,"
-              f" {failed_b} failed; host lanes busy {busy_b:.0%})")
+              f" {failed_b} failed)")
         print(f"(c) crawl unchanged: {c.seconds:6.2f}s wall, {c.cpu_seconds:6.2f}s CPU, {rate['c']:7.0f}"
               f" postings/s  ({stored_c} stored, {distinct_c} distinct, {ok_c} sources ok,"
               f" {failed_c} failed)")
