@@ -102,7 +102,7 @@ class PostingPipeline:
             batch.unchanged.append(item.id)
             return item
         # an article is a story, not an opening: no fields to read out of it
-        enriched = enrich(item, self.now) if item.kind == "posting" else item
+        enriched = enrich(item, self.now, copy=False) if item.kind == "posting" else item
         batch.changed.append((enriched, digest))
         return enriched
 

@@ -57,9 +57,13 @@ def _copy(posting: Posting) -> Posting:
     return p
 
 
-def enrich(posting: Posting, now: datetime) -> Posting:
-    """A copy of ``posting`` with every unknown field filled from its text and hints."""
-    p = _copy(posting)
+def enrich(posting: Posting, now: datetime, *, copy: bool = True) -> Posting:
+    """A copy of ``posting`` with every unknown field filled from its text and hints.
+
+    ``copy=False`` fills ``posting`` itself (the item pipeline, which has no further use for
+    the unenriched item, saves the copy's 0.05 ms).
+    """
+    p = _copy(posting) if copy else posting
     text = squash(p.description)
     title = p.title.strip()
     # One string for the modules that read the title with the text, so the key positions
