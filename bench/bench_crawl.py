@@ -21,6 +21,7 @@ copying the crawled postings under new ids.
 
 Targets (2-core machine): (b) >= 1,000 postings/s and <= 3x the time of (a); peak memory of
 (b) < 300 MB; (c) >= 5x faster than (b); FTS p95 < 50 ms.
+Each of (a), (b), (c) runs 3 rounds, interleaved; the median round is reported.
 Run: .venv/bin/python bench/bench_crawl.py [--profile]   (--profile: pyinstrument on (b))
 """
 
@@ -45,6 +46,7 @@ from bench.boards import BOARDS, JOBS_PER_BOARD, all_boards, board_slug  # noqa:
 
 ROOT = Path(__file__).resolve().parents[1]
 POSTINGS = BOARDS * JOBS_PER_BOARD
+ROUNDS = 3
 SETTINGS_YAML = """\
 autothrottle: false
 concurrent_requests: 32
@@ -222,6 +224,12 @@ def fts_p95(crawled_db: Path, workdir: Path) -> tuple[float, float, int]:
     return times[94], statistics.median(times), total
 
 
+def median_run(runs: list[ChildRun]) -> ChildRun:
+    """The round with the median wall time (failed rounds first, so a failure shows)."""
+    failed = [r for r in runs if r.code != 0]
+    return failed[0] if failed else sorted(runs, key=lambda r: r.seconds)[len(runs) // 2]
+
+
 def crawl_processes() -> int:
     from config.models import Settings
     from spiders.runner import process_count
@@ -273,12 +281,22 @@ def main() -> int:
         db = work / "bench.db"
         crawl = ["-m", "cli", "-q", "crawl", "--config", str(config), "--db", str(db)]
 
-        a = run_child([__file__, "--bare-child", str(urls)], work)
+        # ROUNDS of each, interleaved; the median round is reported (this 2-core VM's speed
+        # drifts by ~10% over minutes), peak memory is the largest of (b)'s rounds
+        runs: dict[str, list[ChildRun]] = {"a": [], "b": [], "c": []}
+        for _ in range(ROUNDS):
+            runs["a"].append(run_child([__file__, "--bare-child", str(urls)], work))
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(db) + suffix).unlink(missing_ok=True)
+            runs["b"].append(run_child(crawl, work))
+            stored_b, distinct_b, ok_b, failed_b = counts(db)
+            runs["c"].append(run_child(crawl, work))
+            stored_c, distinct_c, ok_c, failed_c = counts(db)
+        a, b, c = (median_run(runs[k]) for k in "abc")
+        b_peak = max(r.maxrss_mb for r in runs["b"])
         bare_jobs = json.loads(a.stdout.strip().splitlines()[-1])["jobs"] if a.code == 0 else 0
-        b = run_child(crawl, work)
-        stored_b, distinct_b, ok_b, failed_b = counts(db)
-        c = run_child(crawl, work)
-        stored_c, distinct_c, ok_c, failed_c = counts(db)
+        print("rounds (wall s): " + "; ".join(
+            f"({k}) " + " ".join(f"{r.seconds:.2f}" for r in runs[k]) for k in "abc"))
 
         for label, run in (("a", a), ("b", b), ("c", c)):
             if run.code != 0:
@@ -302,7 +320,7 @@ def main() -> int:
                     f"{rate['b']:.0f} (target >= 1000, all {POSTINGS} stored)"))
         print(check("(b)/(a) time ratio", b.seconds <= 3 * a.seconds,
                     f"{b.seconds / a.seconds:.2f}x (target <= 3x)"))
-        print(check("(b) peak memory", b.maxrss_mb < 300, f"{b.maxrss_mb:.0f} MB (target < 300 MB)"))
+        print(check("(b) peak memory", b_peak < 300, f"{b_peak:.0f} MB (target < 300 MB)"))
         print(check("(b)/(c) speed-up", b.seconds >= 5 * c.seconds and stored_c == POSTINGS,
                     f"{b.seconds / c.seconds:.1f}x (target >= 5x)"))
         # an unchanged posting is recognised by its content hash: (c) updated nothing
