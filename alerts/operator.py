@@ -7,7 +7,6 @@ from datetime import datetime
 
 import sqlite_utils
 
-from alerts.deliver import send_one
 from config.clock import iso
 from config.models import Settings
 from store.health import mark_alerted, unalerted_unhealthy
@@ -15,6 +14,8 @@ from store.health import mark_alerted, unalerted_unhealthy
 
 def notify_operator(settings: Settings, title: str, lines: list[str]) -> list[str]:
     """Send to every operator channel; returns one line per channel that failed."""
+    from alerts.deliver import send_one  # apprise: imported only when something is sent
+
     failures = []
     for url in settings.operator_notify:
         ok, error = send_one(url, title, "\n".join(lines), "text")
