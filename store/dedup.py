@@ -44,7 +44,7 @@ import numpy as np
 import sqlite_utils
 from datasketch import MinHash
 
-from store.db import chunks
+from store.db import chunks, write_transaction
 from store.dedup_match import SUBSTANTIAL_SHINGLES, Features, Via, incompatible, same_opening
 from store.dedup_text import (
     company_key,
@@ -526,18 +526,11 @@ def assign_clusters(db: sqlite_utils.Database, posting_ids: Sequence[str]) -> di
             batches.append([])
         batches[-1].extend(members)
     # Inside the caller's transaction when there is one; else our own, committed here.
-    outer = db.conn.in_transaction
-    try:
+    with write_transaction(db):
         for pending in batches:
             if pending:
                 rows = _ordered(_read_rows(db, pending), pending)
                 result.update(_assign_chunk(db, rows))
-    except BaseException:
-        if not outer:
-            db.conn.rollback()
-        raise
-    if not outer:
-        db.conn.commit()
     return {pid: result[pid] for pid in unique}
 
 
