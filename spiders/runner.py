@@ -278,15 +278,23 @@ def _run_shard(
 
             everything.addBoth(_stop)
             process.start(stop_after_crawl=False)
-        for source, error in crashes.values():
-            if db.execute("SELECT 1 FROM crawl_runs WHERE run_id = ? AND source = ?",
-                          [run_id, source.name]).fetchone() is None:
-                with write_transaction(db):
-                    record_run(db, run_id=run_id, source=source, started_at=started_at,
-                               duration_s=0.0, status="failed", count=0, error=error, errors=1,
-                               now=now())
+        _record_unrun(db, run_id, started_at, list(crashes.values()))
     finally:
         db.close()
+
+
+def _record_unrun(
+    db: Any, run_id: str, started_at: str, failed: Sequence[tuple[SourceConfig, str]]
+) -> None:
+    """A failed run record, with its error, for each source that has none in this run."""
+    recorded = {row[0] for row in db.execute(
+        "SELECT source FROM crawl_runs WHERE run_id = ?", [run_id]).fetchall()}
+    for source, error in failed:
+        if source.name not in recorded:
+            with write_transaction(db):
+                record_run(db, run_id=run_id, source=source, started_at=started_at,
+                           duration_s=0.0, status="failed", count=0, error=error, errors=1,
+                           now=now())
 
 
 def _outcomes(
@@ -298,6 +306,10 @@ def _outcomes(
 ) -> list[SourceOutcome]:
     db = open_db(db_path)
     try:
+        _record_unrun(db, run_id, started_at, [
+            (source, lost.get(source.name, "did not run (crawler did not start)"))
+            for source in sources
+        ])
         rows = {
             row["source"]: row
             for row in db.query("SELECT * FROM crawl_runs WHERE run_id = ?", [run_id])
@@ -305,30 +317,7 @@ def _outcomes(
         health = {row["name"]: row for row in db.query("SELECT * FROM sources")}
         outcomes = []
         for source in sources:
-            row = rows.get(source.name)
-            if row is None:
-                error = lost.get(source.name, "did not run (crawler did not start)")
-                record_run(
-                    db,
-                    run_id=run_id,
-                    source=source,
-                    started_at=started_at,
-                    duration_s=0.0,
-                    status="failed",
-                    count=0,
-                    error=error,
-                    errors=1,
-                    now=now(),
-                )
-                row = {
-                    "status": "failed",
-                    "count": 0,
-                    "new": 0,
-                    "updated": 0,
-                    "closed": 0,
-                    "duration_s": 0.0,
-                    "error": error,
-                }
+            row = rows[source.name]
             info = health.get(source.name, {})
             outcomes.append(
                 SourceOutcome(
