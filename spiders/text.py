@@ -63,7 +63,7 @@ def html_to_text(markup: str | None, *, unescape_first: bool = False) -> str:
         markup = _CONTROL.sub(" ", markup)
     try:
         root = lxml.html.fragment_fromstring(markup, create_parent="div")
-    except (etree.ParserError, ValueError):
+    except (etree.ParserError, ValueError, AssertionError):
         return _tidy(re.sub(r"<[^>]+>", " ", markup))
     for bad in root.iter(*_DROP_TAGS):
         bad.drop_tree()

@@ -52,6 +52,12 @@ def test_control_characters_in_markup_do_not_fail_the_posting() -> None:
     assert html_to_text("&lt;p&gt;tab\tand\x0bvtab&lt;/p&gt;", unescape_first=True) == "tab and vtab"
 
 
+def test_a_second_body_in_a_description_does_not_fail_the_posting() -> None:
+    # lxml.html's fragment parser asserts on two <body> elements; the text survives
+    markup = "<p>Intern</p></body><template>x</template><body><p>Paid</p>"
+    assert html_to_text(markup).split() == ["Intern", "x", "Paid"]
+
+
 def test_blocks_lists_and_spaces() -> None:
     markup = "<h2>About</h2><p>We  build\u00a0rockets.</p><ul><li><p>Python</p></li><li>SQL</li></ul>"
     assert html_to_text(markup) == "About\n\nWe build rockets.\n\n- Python\n- SQL"
