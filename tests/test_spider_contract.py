@@ -3,10 +3,12 @@ valid Postings equal to the checked-in expected file, and is documented in the R
 
 from __future__ import annotations
 
+import inspect
 import json
 from pathlib import Path
 
 import pytest
+from scrapy.utils.misc import is_generator_with_return_value
 
 from spiders.runner import spider_types
 from store.models import Posting
@@ -18,6 +20,17 @@ TYPES = sorted(spider_types())
 
 def test_every_known_type_is_found() -> None:
     assert {"greenhouse", "lever"} <= set(TYPES)
+
+
+@pytest.mark.parametrize("type_name", TYPES)
+def test_no_callback_is_a_generator_returning_a_value(type_name: str) -> None:
+    # Scrapy drops such a value; its own run-time check is off (WARN_ON_GENERATOR_RETURN_VALUE)
+    # because it re-reads the source of every handler spider's callbacks in every run
+    cls = spider_types()[type_name]
+    returning = [name for name in dir(cls) if not name.startswith("__")
+                 and inspect.isgeneratorfunction(getattr(cls, name))
+                 and is_generator_with_return_value(getattr(cls, name))]
+    assert returning == []
 
 
 @pytest.mark.parametrize("type_name", TYPES)
