@@ -9,9 +9,9 @@ alone), and one spider middleware for speed.
   non-HTTP scheme (file://, ftp://, data:, ...) and a redirect loop, each with a one-line
   reason, where Scrapy would pass the 3xx on as an HTTP error (non-HTTP target) or let the
   duplicate filter drop the looping request silently (the source would look empty, not failed).
-- `GroupUnchanged` (spider middleware) passes the `Unchanged` placeholders of one response on
-  as one `UnchangedMany` item: on an unchanged crawl, Scrapy's per-item work (signals, log
-  records, the pipeline chain) was a large share of the run.
+- `GroupItems` (spider middleware) passes the items of one response on as one `ResponseItems`:
+  Scrapy's per-item work (the middleware chain, the pipeline call, signals) cost ~0.13 ms per
+  posting, 8% of a fresh crawl and a large share of an unchanged one.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from w3lib.url import safe_url_string
 
-from store.models import Unchanged, UnchangedMany
+from store.models import ResponseItems, Unchanged
 
 log = logging.getLogger(__name__)
 
@@ -154,30 +154,41 @@ DOWNLOADER_MIDDLEWARES: dict[str, Any] = {
 }
 
 
-class GroupUnchanged:
-    """Spider middleware: a callback's `Unchanged` items leave as one `UnchangedMany`, last."""
+class GroupItems:
+    """Spider middleware: a callback's items leave as one `ResponseItems`, after its last one.
+
+    Requests pass at once. If the callback raises, its items so far are dropped with it: the
+    error fails the source (`BaseSpider._on_spider_error`), which then stores nothing.
+    """
 
     # `spider` optional: Scrapy >= 2.14 no longer passes it, older versions do
     def process_spider_output(
         self, response: Response, result: Iterable[Any], spider: Spider | None = None
     ) -> Iterator[Any]:
-        ids: list[str] = []
-        for item in result:
-            if isinstance(item, Unchanged):
-                ids.append(item.id)
+        items: list[Any] = []
+        for out in result:
+            if isinstance(out, Request):
+                yield out
             else:
-                yield item
-        if ids:
-            yield UnchangedMany(tuple(ids))
+                items.append(out)
+        if items:
+            yield _grouped(items)
 
     async def process_spider_output_async(
         self, response: Response, result: AsyncIterator[Any], spider: Spider | None = None
     ) -> AsyncIterator[Any]:
-        ids: list[str] = []
-        async for item in result:
-            if isinstance(item, Unchanged):
-                ids.append(item.id)
+        items: list[Any] = []
+        async for out in result:
+            if isinstance(out, Request):
+                yield out
             else:
-                yield item
-        if ids:
-            yield UnchangedMany(tuple(ids))
+                items.append(out)
+        if items:
+            yield _grouped(items)
+
+
+def _grouped(items: list[Any]) -> ResponseItems:
+    unchanged = tuple(item.id for item in items if isinstance(item, Unchanged))
+    if unchanged:
+        items = [item for item in items if not isinstance(item, Unchanged)]
+    return ResponseItems(tuple(items), unchanged)

@@ -10,6 +10,7 @@ skips enrichment and is only marked seen.
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,8 +25,10 @@ from spiders.enrich import enrich
 from spiders.group import handlers_of
 from store.db import open_db, write_transaction
 from store.health import Verdict, assess_count, record_run, save_validators
-from store.models import Posting, Unchanged, UnchangedMany
+from store.models import Posting, ResponseItems, Unchanged
 from store.writer import STALE_DAYS_UNLISTED, close_expired, close_gone, load_hashes, present_ids, write_batch
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -67,13 +70,11 @@ class PostingPipeline:
             self.batches[handler.source.name] = _Batch(handler, hashes)
 
     def _batch(self, item: Any) -> _Batch:
-        """The batch of the source an item belongs to (its `source`, or its ids' prefix)."""
+        """The batch of the source an item belongs to (its `source`, or its id's prefix)."""
         if isinstance(item, Posting):
             name = item.source
         elif isinstance(item, Unchanged):
             name = item.id.split(":", 1)[0]
-        elif isinstance(item, UnchangedMany) and item.ids:
-            name = item.ids[0].split(":", 1)[0]
         else:
             raise DropItem(f"not a Posting: {type(item).__name__}")
         batch = self.batches.get(name)
@@ -82,12 +83,33 @@ class PostingPipeline:
         return batch
 
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        """Take one response's items (`ResponseItems`), or a lone item, into their batches.
+
+        An item is dropped with a warning, as Scrapy drops one; an unexpected error on one
+        posting fails its source, which then stores nothing (a lost posting would be closed).
+        """
+        grouped = isinstance(item, ResponseItems)
+        for one in item.items if grouped else (item,):
+            try:
+                self._one(one)
+            except DropItem as dropped:
+                log.warning("Dropped: %s", dropped)
+            except Exception as exc:  # noqa: BLE001 - one source's bug fails that source only
+                batch = self.batches.get(getattr(one, "source", ""))
+                if batch is None:
+                    raise
+                batch.spider.fail(
+                    f"could not process posting {getattr(one, 'id', '?')!r}: {describe_error(exc)}")
+        for posting_id in item.unchanged if grouped else ():
+            self._one(Unchanged(posting_id))
+        return item
+
+    def _one(self, item: Any) -> Any:
         batch = self._batch(item)
-        if isinstance(item, Unchanged | UnchangedMany):
-            for posting_id in item.ids if isinstance(item, UnchangedMany) else (item.id,):
-                if posting_id not in batch.seen:
-                    batch.seen.add(posting_id)
-                    batch.unchanged.append(posting_id)
+        if isinstance(item, Unchanged):
+            if item.id not in batch.seen:
+                batch.seen.add(item.id)
+                batch.unchanged.append(item.id)
             return item
         source = batch.spider
         prefix = f"{source.source.name}:"

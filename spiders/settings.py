@@ -42,7 +42,7 @@ def scrapy_settings(
         },
         "SPIDER_MIDDLEWARES": {
             "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
-            "spiders.middlewares.GroupUnchanged": 950,  # next to the spider
+            "spiders.middlewares.GroupItems": 950,  # next to the spider
         },
         "EXTENSIONS": {
             "scrapy.extensions.memusage.MemoryUsage": None,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
@@ -135,11 +135,14 @@ class Unchanged:
 
 
 @dataclass(frozen=True, slots=True)
-class UnchangedMany:
-    """The `Unchanged` placeholders of one response as one item (spiders.middlewares.GroupUnchanged):
-    an unchanged board is 1 item through Scrapy's item machinery per page, not 1 per posting."""
+class ResponseItems:
+    """Every item one callback yielded, as one item (spiders.middlewares.GroupItems): Scrapy's
+    per-item work (middleware chain, pipeline call, signals) is paid once per page of a board,
+    not once per posting. `items` in the order yielded; `unchanged` holds the ids of the
+    `Unchanged` placeholders among them."""
 
-    ids: tuple[str, ...]
+    items: tuple[Any, ...]
+    unchanged: tuple[str, ...]
 
 
 #: Bump when parsing or enrichment changes what a stored posting would hold.

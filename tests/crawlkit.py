@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from store.models import ResponseItems
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -65,7 +67,9 @@ class CollectPipeline:
         return cls(crawler)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
-        self.items.append(item.export())
+        # the items of one response come as one (spiders.middlewares.GroupItems)
+        for one in item.items if isinstance(item, ResponseItems) else (item,):
+            self.items.append(one.export())
         return item
 
     def close_spider(self, spider: Any = None) -> None:
