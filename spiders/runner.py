@@ -42,6 +42,7 @@ from store.db import open_db, write_transaction
 from store.health import record_run
 
 HOST_LANES = 2
+GC_THRESHOLD = 10_000  # allocations between young-generation collections while crawling
 log = logging.getLogger(__name__)
 
 
@@ -242,6 +243,12 @@ def _run_shard(
     install_log_redaction()
     from twisted.internet import defer, reactor
 
+    # A crawl allocates millions of short-lived objects, nearly all freed by reference
+    # counting; at Python's default (a collection per 700 net allocations) the collector
+    # ran ~850 times per crawl process and 6 full passes over the loaded place tables,
+    # 0.4-0.5 s of CPU in all. At 10,000: 0.15-0.2 s.
+    thresholds = gc.get_threshold()
+    gc.set_threshold(GC_THRESHOLD, *thresholds[1:])
     # one connection for every source of this process: opening (and, for the last
     # connection, checkpointing) the file per source cost more than some boards' parsing
     db = open_db(db_path)
@@ -281,6 +288,7 @@ def _run_shard(
         _record_unrun(db, run_id, started_at, list(crashes.values()))
     finally:
         db.close()
+        gc.set_threshold(*thresholds)
 
 
 def _record_unrun(
