@@ -146,8 +146,15 @@ class PostingPipeline:
         # a source's time: from the crawler's start to its own latest answer
         duration = (source.last_response or time.monotonic()) - self.started
         try:
+            prepared = None
+            if batch.changed and not source.failures:
+                # imported here: datasketch/scipy cost ~0.3 s, which an unchanged run never needs
+                from store.dedup import prepare
+
+                # outside the write lock, which the other crawl processes are waiting for
+                prepared = prepare(posting for posting, _ in batch.changed)
             with write_transaction(self.db):
-                self._store(batch, duration)
+                self._store(batch, duration, prepared)
         except Exception as exc:  # noqa: BLE001 - any bug here must fail this source only
             # rolled back: nothing of this source is stored; say so in its run record
             with write_transaction(self.db):
@@ -157,7 +164,7 @@ class PostingPipeline:
                     error=f"storing failed: {describe_error(exc)}", errors=1, now=now(),
                 )
 
-    def _store(self, batch: _Batch, duration: float) -> None:
+    def _store(self, batch: _Batch, duration: float, prepared: dict[str, Any] | None) -> None:
         spider = batch.spider
         name = spider.source.name
         if spider.requests_built and spider.last_response is None and not spider.failures:
@@ -196,10 +203,9 @@ class PostingPipeline:
             closed += close_gone(self.db, spider.gone_ids, self.now)
         touched = result.new_ids + result.updated_ids
         if touched:
-            # imported here: datasketch/scipy cost ~0.8 s, which an unchanged run never needs
             from store.dedup import assign_clusters
 
-            assign_clusters(self.db, touched)
+            assign_clusters(self.db, touched, prepared)
         record_run(
             self.db, run_id=self.run_id, source=spider.source, started_at=self.started_at,
             duration_s=duration, status="ok", count=result.count,

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import sqlite_utils
 
-from store.dedup import assign_clusters, create_tables
+from store.dedup import assign_clusters, create_tables, prepare
 from store.dedup_eval import load_store, score_pairs
 from store.dedup_text import company_key
 from store.models import Location, Posting
@@ -259,3 +259,39 @@ def test_labelled_pairs_regression_guard(tmp_path: Path) -> None:
     score = score_pairs(tmp_path / "pairs.db", postings, pairs, seed=0)
     assert score.precision >= 0.98, score.errors[:5]
     assert score.recall >= 0.90, score.errors[:5]
+
+
+def test_prepared_before_the_lock_gives_the_same_clusters(tmp_path: Path) -> None:
+    """A crawl prepares its postings from memory before taking the write lock
+    (spiders/pipelines.py); that must cluster exactly as preparing from the stored rows."""
+    from config.clock import parse_instant
+    from store.db import open_db
+    from store.writer import write_batch
+
+    postings = [Posting.model_validate(p)
+                for p in json.loads((FIXTURES / "postings.json").read_text())]
+    # three roles, each on two boards under titles that do not match: only the
+    # descriptions (sentences, MinHash) find the copies
+    for role in ROLE_TEXT:
+        postings.append(board(f"gh:{role}", role, title=f"Summer Intern, Team {role}"))
+        postings.append(board(f"lever:{role}", role, title=f"Intern ({role} group)",
+                              url=f"https://other.example.org/{role}"))
+    when = parse_instant("2026-11-24T00:00:00Z")
+    results = []
+    for name, early in (("rows", False), ("memory", True)):
+        db = open_db(tmp_path / f"{name}.db")
+        clusters: dict[str, str] = {}
+        for start in range(0, len(postings), 50):
+            part = postings[start : start + 50]
+            prepared = prepare(part) if early else None
+            written = write_batch(db, "mixed", [(p, p.content_hash()) for p in part], [], when,
+                                  complete=False)
+            clusters.update(assign_clusters(db, written.new_ids + written.updated_ids, prepared))
+            assert prepared in (None, {})  # consumed
+        results.append(clusters)
+        db.close()
+    assert len(results[0]) == len(postings)
+    assert len(set(results[0].values())) < len(postings)  # some copies were found
+    assert results[0] == results[1]
+    assert all(results[0][f"gh:{role}"] == results[0][f"lever:{role}"] for role in ROLE_TEXT)
+    assert len({results[0][f"gh:{role}"] for role in ROLE_TEXT}) == 3
