@@ -4,12 +4,14 @@ Items are collected per spider and written in one transaction when the spider cl
 source that failed this run (download error, malformed answer) changes nothing stored.
 That transaction (postings, clusters, health) holds SQLite's write lock from its start
 (`store.db.write_transaction`), so crawl processes running side by side never de-duplicate
-against a store another one is changing. An unchanged posting (same content hash as stored)
+against a store another one is changing. They queue for it on the run's `ProcessLock`,
+waiting in a thread, so a process goes on parsing for its other crawlers meanwhile. An unchanged posting (same content hash as stored)
 skips enrichment and is only marked seen.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from dataclasses import dataclass, field
@@ -23,7 +25,7 @@ from config.clock import iso, now
 from spiders.base import BaseSpider, describe_error
 from spiders.enrich import enrich
 from spiders.group import handlers_of
-from store.db import open_db, write_transaction
+from store.db import ProcessLock, open_db, write_transaction
 from store.health import Verdict, assess_count, record_run, save_validators
 from store.models import Posting, ResponseItems, Unchanged
 from store.writer import STALE_DAYS_UNLISTED, close_expired, close_gone, load_hashes, present_ids, write_batch
@@ -49,6 +51,9 @@ class PostingPipeline:
         self.crawler = crawler
         self.db_path: str = crawler.settings["INTERNWATCH_DB"]
         self.run_id: str = crawler.settings["INTERNWATCH_RUN_ID"]
+        # set when several crawl processes share the file (spiders/runner.py)
+        lock_path = crawler.settings.get("INTERNWATCH_WRITE_LOCK")
+        self.write_lock: ProcessLock | None = ProcessLock(lock_path) if lock_path else None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PostingPipeline:
@@ -128,10 +133,10 @@ class PostingPipeline:
         batch.changed.append((enriched, digest))
         return enriched
 
-    def close_spider(self, spider: Spider | None = None) -> None:
+    async def close_spider(self, spider: Spider | None = None) -> None:
         try:
             for batch in self.batches.values():  # in config order, one transaction each
-                self._close_source(batch)
+                await self._close_source(batch)
         finally:
             # Scrapy's crawler objects hold reference cycles, so this pipeline may live on
             # until a full garbage collection: let the postings go now
@@ -140,19 +145,22 @@ class PostingPipeline:
             self.batches.clear()
             if self.own_db:
                 self.db.close()
+            if self.write_lock is not None:
+                self.write_lock.close()
 
-    def _close_source(self, batch: _Batch) -> None:
+    async def _close_source(self, batch: _Batch) -> None:
         source = batch.spider
         # a source's time: from the crawler's start to its own latest answer
         duration = (source.last_response or time.monotonic()) - self.started
-        try:
-            prepared = None
-            if batch.changed and not source.failures:
-                # imported here: datasketch/scipy cost ~0.3 s, which an unchanged run never needs
-                from store.dedup import prepare
+        prepared = None
+        if batch.changed and not source.failures:
+            # imported here: datasketch/scipy cost ~0.3 s, which an unchanged run never needs
+            from store.dedup import prepare
 
-                # outside the write lock, which the other crawl processes are waiting for
-                prepared = prepare(posting for posting, _ in batch.changed)
+            # outside the write lock, which the other crawl processes are waiting for
+            prepared = prepare(posting for posting, _ in batch.changed)
+        await self._lock()
+        try:
             with write_transaction(self.db):
                 self._store(batch, duration, prepared)
         except Exception as exc:  # noqa: BLE001 - any bug here must fail this source only
@@ -163,6 +171,17 @@ class PostingPipeline:
                     duration_s=duration, status="failed", count=len(batch.seen),
                     error=f"storing failed: {describe_error(exc)}", errors=1, now=now(),
                 )
+        finally:
+            if self.write_lock is not None:
+                self.write_lock.release()
+
+    async def _lock(self) -> None:
+        """Take the run's write lock (several crawl processes) without stopping this
+        process: while another process holds it, a thread waits for it, and the reactor
+        goes on downloading and parsing for this process's other crawlers."""
+        lock = self.write_lock
+        if lock is not None and not lock.acquire(blocking=False):
+            await asyncio.to_thread(lock.acquire)
 
     def _store(self, batch: _Batch, duration: float, prepared: dict[str, Any] | None) -> None:
         spider = batch.spider

@@ -20,6 +20,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import tempfile
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -41,7 +42,7 @@ from spiders.settings import scrapy_settings
 from store.db import open_db, write_transaction
 from store.health import record_run
 
-HOST_LANES = 2
+HOST_LANES = 4
 GC_THRESHOLD = 10_000  # allocations between young-generation collections while crawling
 log = logging.getLogger(__name__)
 
@@ -178,8 +179,13 @@ def crawl(
         return []
     lost: dict[str, str] = {}
     children = []
+    lock_path = None
     if len(shards) > 1:
         open_db(db_path).close()  # migrations once, before the processes race to apply them
+        # the processes queue for the write lock here, not in SQLite's busy handler (store.db)
+        handle, lock_path = tempfile.mkstemp(prefix="internwatch-write-", suffix=".lock")
+        os.close(handle)
+        config = {**config, "INTERNWATCH_WRITE_LOCK": lock_path}
         context = multiprocessing.get_context("fork")
         sys.stdout.flush()
         sys.stderr.flush()  # a child must not print the parent's buffered output again
@@ -201,6 +207,8 @@ def crawl(
             if child.exitcode != 0:
                 reason = f"crawl process exited with {_exit_text(child.exitcode)}"
                 lost.update((source.name, reason) for source in shard.sources)
+        if lock_path is not None:
+            os.unlink(lock_path)
     return _outcomes(sources, db_path, run_id, started_at, lost)
 
 

@@ -3,6 +3,7 @@ per response (spiders.middlewares.GroupItems), for a crawler serving two sources
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 from typing import Any
@@ -62,7 +63,7 @@ def test_one_response_of_postings_is_stored_per_source(tmp_path: Path, caplog: A
     with caplog.at_level(logging.WARNING, logger="spiders.pipelines"):
         pipe.process_item(ResponseItems((on("a", 1), on("a", 2), on("a", 1)), ()))
         pipe.process_item(ResponseItems((on("b", 7), "not a posting"), ()))
-    pipe.close_spider()
+    asyncio.run(pipe.close_spider())
     ids, runs = stored(tmp_path)
     assert ids == ["a:1", "a:2", "b:7"]
     assert runs == {"a": ("ok", None), "b": ("ok", None)}
@@ -85,7 +86,7 @@ def test_an_error_on_one_posting_fails_its_source_only(tmp_path: Path, monkeypat
     pipe, _ = pipeline(tmp_path)
     pipe.process_item(ResponseItems((on("a", 1), on("a", 2, "Boom Intern"), on("a", 3)), ()))
     pipe.process_item(ResponseItems((on("b", 1),), ()))
-    pipe.close_spider()
+    asyncio.run(pipe.close_spider())
     ids, runs = stored(tmp_path)
     # a's other postings are not stored either: a board stored without one of its postings
     # would count that posting as missing, and close it after two such runs
@@ -98,7 +99,7 @@ def test_an_error_on_one_posting_fails_its_source_only(tmp_path: Path, monkeypat
 def test_unchanged_ids_are_marked_seen(tmp_path: Path, grouped: bool) -> None:
     pipe, _ = pipeline(tmp_path)
     pipe.process_item(ResponseItems((on("a", 1),), ()))
-    pipe.close_spider()
+    asyncio.run(pipe.close_spider())
     pipe, _ = pipeline(tmp_path)
     if grouped:
         pipe.process_item(ResponseItems((), ("a:1",)))
