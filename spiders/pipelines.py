@@ -5,8 +5,8 @@ source that failed this run (download error, malformed answer) changes nothing s
 That transaction (postings, clusters, health) holds SQLite's write lock from its start
 (`store.db.write_transaction`), so crawl processes running side by side never de-duplicate
 against a store another one is changing. They queue for it on the run's `ProcessLock`,
-waiting in a thread, so a process goes on parsing for its other crawlers meanwhile. An unchanged posting (same content hash as stored)
-skips enrichment and is only marked seen.
+waiting in a thread, so a process goes on parsing for its other crawlers meanwhile.
+An unchanged posting (same content hash as stored) skips enrichment and is only marked seen.
 """
 
 from __future__ import annotations
