@@ -147,8 +147,7 @@ def _without_fragment(url: str) -> str:
 
 
 DOWNLOADER_MIDDLEWARES: dict[str, Any] = {
-    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "spiders.middlewares.BackoffRetryMiddleware": 550,
+    "spiders.middlewares.BackoffRetryMiddleware": 550,  # in place of Scrapy's RetryMiddleware
     # process_response runs from high to low: the guard sees a 3xx before RedirectMiddleware (600)
     "spiders.middlewares.RedirectGuardMiddleware": 610,
 }
