@@ -4,8 +4,8 @@ Setting up and tearing down a Scrapy crawler costs about 13 ms of CPU, more than
 unchanged 50-posting board. The runner therefore gives each crawler a group of up to
 `GROUP_SIZE` sources of one type on one host. Each source keeps its own spider object (its
 *handler*: it builds the requests, parses the answers and records the failures, exactly as
-when it runs alone), its own batch in the pipeline, and its own transaction and run record,
-so one source failing still never touches another.
+when it runs alone), its own batch in the pipeline, and its own savepoint (in the crawler's
+one transaction) and run record, so one source failing still never touches another.
 
 Requests carry their source's name in `meta["source"]`; this spider routes Scrapy's signals
 (a callback error, a response's validators) to that source's handler, and the duplicate

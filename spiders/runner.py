@@ -1,6 +1,6 @@
 """Run a crawl of several sources in one Scrapy process and report each source's outcome.
 
-Each source has its own spider object, batch, transaction and failure record, so one source
+Each source has its own spider object, batch, savepoint and failure record, so one source
 failing never stops another; up to `GROUP_SIZE` sources of one type on one host share one
 Scrapy crawler (spiders/group.py), whose set-up cost more than reading an unchanged board.
 Crawlers of one host (every Greenhouse board is on boards-api.greenhouse.io) run at most
@@ -168,8 +168,8 @@ def crawl(
     """Crawl the sources into the database; returns one outcome per source, in order.
 
     With more than one crawl process (see `process_count`), this process runs the first
-    shard and forked children the others; they share the SQLite file, each source writing
-    in one locked transaction.
+    shard and forked children the others; they share the SQLite file, each crawler writing
+    its sources in one locked transaction.
     """
     run_id = uuid.uuid4().hex[:12]
     started_at = iso(now())

@@ -171,11 +171,11 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
     db.execute("BEGIN IMMEDIATE")
     try:
         yield db
-    except BaseException:
+        db.conn.commit()
+    except BaseException:  # the commit too: a transaction it could not finish is rolled back
         if db.conn.in_transaction:
             db.conn.rollback()
         raise
-    db.conn.commit()
 
 
 class ProcessLock:

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from scrapy.crawler import Crawler
 
+from config.clock import now
 from config.models import Settings, SourceConfig
 from spiders.greenhouse import GreenhouseSpider
 from spiders.group import SourceGroupSpider
@@ -19,6 +20,7 @@ from spiders.pipelines import PostingPipeline
 from spiders.settings import scrapy_settings
 from store.db import open_db
 from store.models import Posting, ResponseItems, Unchanged
+from store.writer import write_batch
 from tests.alertkit import posting
 
 
@@ -106,3 +108,25 @@ def test_unchanged_ids_are_marked_seen(tmp_path: Path, grouped: bool) -> None:
     else:
         pipe.process_item(Unchanged("a:1"))
     assert pipe.batches["a"].unchanged == ["a:1"]
+
+
+def test_a_source_that_fails_to_store_is_rolled_back_alone(tmp_path: Path, monkeypatch: Any) -> None:
+    # a crawler's sources share one transaction, each in its own savepoint
+    import spiders.pipelines
+
+    real = spiders.pipelines.assess_count
+
+    def assess_count(db: Any, name: str, count: int) -> Any:
+        if name == "a":  # stands for a bug or a constraint hit while storing source a
+            write_batch(db, "a", [(on("a", 99), "h")], [], now(), complete=False)
+            raise RuntimeError("disk says no")
+        return real(db, name, count)
+
+    monkeypatch.setattr(spiders.pipelines, "assess_count", assess_count)
+    pipe, _ = pipeline(tmp_path)
+    pipe.process_item(ResponseItems((on("a", 1),), ()))
+    pipe.process_item(ResponseItems((on("b", 1),), ()))
+    asyncio.run(pipe.close_spider())
+    ids, runs = stored(tmp_path)
+    assert ids == ["b:1"]  # nothing of a, not even what it wrote before failing
+    assert runs == {"a": ("failed", "storing failed: RuntimeError: disk says no"), "b": ("ok", None)}
