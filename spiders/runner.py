@@ -22,7 +22,9 @@ import signal
 import sys
 import tempfile
 import uuid
+from collections import Counter
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -147,19 +149,69 @@ def plan_shards(sources: Sequence[SourceConfig], processes: int, per_host: int =
     ]
 
 
-def crawler_groups(sources: Sequence[SourceConfig]) -> list[list[SourceConfig]]:
-    """Sources of one type on one host, `GROUP_SIZE` at a time, in order of first appearance:
-    one Scrapy crawler each (spiders/group.py)."""
+def crawler_groups(
+    sources: Sequence[SourceConfig], lanes: dict[str, int] | None = None
+) -> list[list[SourceConfig]]:
+    """Sources of one type on one host, in order of first appearance: one Scrapy crawler
+    each (spiders/group.py). At most `GROUP_SIZE` a group, and small enough that each of
+    the host's `lanes` gets at least two: a process done early then has whole groups of a
+    slower one's to take over (`Work`)."""
+    per_key = Counter((source.type, source_host(source)) for source in sources)
     groups: list[list[SourceConfig]] = []
     filling: dict[tuple[str, str], list[SourceConfig]] = {}
     for source in sources:
         key = (source.type, source_host(source))
+        size = min(GROUP_SIZE, -(-per_key[key] // (2 * (lanes or {}).get(key[1], 1))))
         group = filling.get(key)
-        if group is None or len(group) >= GROUP_SIZE:
+        if group is None or len(group) >= size:
             group = filling[key] = []
             groups.append(group)
         group.append(source)
     return groups
+
+
+class Work:
+    """Every crawler group of a run, each run by exactly one crawl process.
+
+    A process runs its own shard's groups first, in order, then takes over groups another
+    process has not started yet (of hosts it has lanes for, last first): the shards no
+    longer end far apart when one is slower. Claims live in shared memory made before
+    the fork; each holds the claiming shard's number plus one.
+    """
+
+    def __init__(self, shards: Sequence[Shard], shared: bool) -> None:
+        self.groups: list[list[SourceConfig]] = []
+        self.owner: list[int] = []
+        for index, shard in enumerate(shards):
+            for group in crawler_groups(shard.sources, shard.lanes):
+                self.groups.append(group)
+                self.owner.append(index)
+        self.host = [source_host(group[0]) for group in self.groups]
+        self.claims: Any = (multiprocessing.get_context("fork").Array("b", len(self.groups))
+                            if shared else bytearray(len(self.groups)))
+
+    def _claim(self, i: int, shard: int) -> bool:
+        with self.claims.get_lock() if hasattr(self.claims, "get_lock") else nullcontext():
+            if self.claims[i]:
+                return False
+            self.claims[i] = shard + 1
+            return True
+
+    def next_group(self, shard: int, host: str) -> list[SourceConfig] | None:
+        """The next group of `host` for this shard's process to run; None when none is left."""
+        order = range(len(self.groups))
+        for i in [*(i for i in order if self.owner[i] == shard),
+                  *(i for i in reversed(order) if self.owner[i] != shard)]:
+            if self.host[i] == host and not self.claims[i] and self._claim(i, shard):
+                return self.groups[i]
+        return None
+
+    def lost_to(self, shard: int) -> list[SourceConfig]:
+        """The sources a dead process took with it: its claimed groups, and its own
+        groups no other process could take (no lanes for their host)."""
+        return [source for i, group in enumerate(self.groups)
+                if self.claims[i] == shard + 1 or (not self.claims[i] and self.owner[i] == shard)
+                for source in group]
 
 
 def crawl(
@@ -181,6 +233,7 @@ def crawl(
     lost: dict[str, str] = {}
     children = []
     lock_path = None
+    work = Work(shards, shared=len(shards) > 1)
     if len(shards) > 1:
         open_db(db_path).close()  # migrations once, before the processes race to apply them
         # the processes queue for the write lock here, not in SQLite's busy handler (store.db)
@@ -193,21 +246,22 @@ def crawl(
         # what is loaded now stays shared with the children: their garbage collector would
         # otherwise write to (and so copy) every page holding an object it scans
         gc.freeze()
-        for shard in shards[1:]:  # this process runs the first shard itself
+        for index in range(1, len(shards)):  # this process runs the first shard itself
             child = context.Process(
-                target=_child, args=(shard, config, db_path, run_id, started_at, os.getpid()),
+                target=_child,
+                args=(index, shards, work, config, db_path, run_id, started_at, os.getpid()),
                 name="internwatch-crawl",
             )
             child.start()
-            children.append((child, shard))
+            children.append((child, index))
     try:
-        _run_shard(shards[0], config, db_path, run_id, started_at)
+        _run_shard(0, shards, work, config, db_path, run_id, started_at)
     finally:
-        for child, shard in children:
+        for child, index in children:
             child.join()
             if child.exitcode != 0:
                 reason = f"crawl process exited with {_exit_text(child.exitcode)}"
-                lost.update((source.name, reason) for source in shard.sources)
+                lost.update((source.name, reason) for source in work.lost_to(index))
         if lock_path is not None:
             os.unlink(lock_path)
     return _outcomes(sources, db_path, run_id, started_at, lost)
@@ -233,13 +287,13 @@ def _exit_text(code: int | None) -> str:
     return f"code {code}"
 
 
-def _child(shard: Shard, config: dict[str, Any], db_path: str, run_id: str, started_at: str,
-           parent: int) -> None:
+def _child(index: int, shards: list[Shard], work: Work, config: dict[str, Any], db_path: str,
+           run_id: str, started_at: str, parent: int) -> None:
     """A forked crawl process: dies with its parent (so a killed run leaves no crawler behind)."""
     _die_with_parent()
     if os.getppid() != parent:  # the parent died before the line above took effect
         os._exit(1)
-    _run_shard(shard, config, db_path, run_id, started_at)
+    _run_shard(index, shards, work, config, db_path, run_id, started_at)
 
 
 def _die_with_parent() -> None:
@@ -254,9 +308,12 @@ def _die_with_parent() -> None:
 
 
 def _run_shard(
-    shard: Shard, config: dict[str, Any], db_path: str, run_id: str, started_at: str
+    index: int, shards: list[Shard], work: Work, config: dict[str, Any], db_path: str,
+    run_id: str, started_at: str,
 ) -> None:
-    """Run one shard's crawlers in this process until all are done."""
+    """Run shard `index`'s crawlers in this process, then any of the others' it can take
+    over (`Work`), until none is left."""
+    shard = shards[index]
     # Install the reactor Scrapy will use before anything imports twisted's default one.
     install_reactor(config["TWISTED_REACTOR"])
     process = CrawlerProcess(config)
@@ -275,30 +332,36 @@ def _run_shard(
     # one connection for every source of this process: opening (and, for the last
     # connection, checkpointing) the file per source cost more than some boards' parsing
     db = open_db(db_path)
-    lanes: dict[str, defer.DeferredSemaphore] = {}
     crashes: dict[str, tuple[SourceConfig, str]] = {}
     pending: list[Any] = []
     types = spider_types()
+
+    def lane(host: str) -> Any:
+        """Run `host`'s groups one after another until none is left for this process."""
+        group = work.next_group(index, host)
+        if group is None:
+            return defer.succeed(None)
+        opened = shard.requests.get(host, 1)
+        own = ScrapySettings(config)
+        # above the process's own values, which CrawlerProcess merges into each crawler
+        own.set("CONCURRENT_REQUESTS_PER_DOMAIN", opened, priority="spider")
+        own.set("AUTOTHROTTLE_TARGET_CONCURRENCY", float(opened), priority="spider")
+        crawler = Crawler(SourceGroupSpider, own)
+        handlers = [types[source.type](source=source, db=db) for source in group]
+
+        def _crashed(failure: Any) -> None:
+            error = f"crawler crashed: {type(failure.value).__name__}: {failure.value}"
+            for source in group:
+                crashes[source.name] = (source, error)
+
+        d = defer.maybeDeferred(process.crawl, crawler, handlers=handlers)
+        d.addErrback(_crashed)
+        d.addCallback(lambda _: lane(host))
+        return d
+
     try:
-        for group in crawler_groups(shard.sources):
-            host = source_host(group[0])
-            lane = lanes.setdefault(host, defer.DeferredSemaphore(shard.lanes.get(host, 1)))
-            opened = shard.requests.get(host, 1)
-            own = ScrapySettings(config)
-            # above the process's own values, which CrawlerProcess merges into each crawler
-            own.set("CONCURRENT_REQUESTS_PER_DOMAIN", opened, priority="spider")
-            own.set("AUTOTHROTTLE_TARGET_CONCURRENCY", float(opened), priority="spider")
-            crawler = Crawler(SourceGroupSpider, own)
-            handlers = [types[source.type](source=source, db=db) for source in group]
-            d = lane.run(process.crawl, crawler, handlers=handlers)
-
-            def _crashed(failure: Any, group: list[SourceConfig] = group) -> None:
-                error = f"crawler crashed: {type(failure.value).__name__}: {failure.value}"
-                for source in group:
-                    crashes[source.name] = (source, error)
-
-            d.addErrback(_crashed)
-            pending.append(d)
+        for host, count in shard.lanes.items():
+            pending.extend(lane(host) for _ in range(count))
         if pending:
             everything = defer.DeferredList(pending, consumeErrors=True)
 

@@ -9,6 +9,7 @@ tests/test_crash.py) that killing the run kills its crawl processes too.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import sqlite3
@@ -17,13 +18,14 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bench.boards import board_body
 from config.models import Settings, SourceConfig
 from demo.servers import BoardServer, Reply
-from spiders.runner import HOST_LANES, plan_shards, process_count, source_host
+from spiders.runner import HOST_LANES, Work, crawler_groups, plan_shards, process_count, source_host
 from tests.conftest import ROOT, child_pids, run_cli, write_config
 
 
@@ -63,6 +65,47 @@ def test_process_count_follows_the_setting_and_never_exceeds_the_sources() -> No
     assert process_count(Settings(crawl_processes=3), 2) == 2
     assert process_count(Settings(crawl_processes=1), 10) == 1
     assert 1 <= process_count(Settings(), 10) <= 4  # auto: one per core, at most 4
+
+
+def test_groups_leave_each_lane_two_at_least() -> None:
+    many = [_source(f"b{n}", f"https://boards-api.greenhouse.io/v1/boards/b{n}/jobs") for n in range(100)]
+    few = many[:4]
+    host = "boards-api.greenhouse.io"
+    assert [len(g) for g in crawler_groups(many, {host: 2})] == [10] * 10  # GROUP_SIZE
+    assert [len(g) for g in crawler_groups(few, {host: 2})] == [1, 1, 1, 1]
+    assert [len(g) for g in crawler_groups(few)] == [2, 2]  # one lane
+
+
+def _claim_all(work: Work, shard: int, host: str, out: Any) -> None:
+    while (group := work.next_group(shard, host)) is not None:
+        out.put([s.name for s in group])
+        time.sleep(0.01)  # "crawling" it
+
+
+def test_a_process_done_early_takes_over_groups_another_has_not_started() -> None:
+    api = [_source(f"b{n}", f"https://boards-api.greenhouse.io/v1/boards/b{n}/jobs") for n in range(40)]
+    host = "boards-api.greenhouse.io"
+    work = Work(plan_shards(api, 2), shared=True)
+    own = [g for g, owner in zip(work.groups, work.owner, strict=True) if owner == 0]
+    others = [g for g, owner in zip(work.groups, work.owner, strict=True) if owner == 1]
+    assert [work.next_group(0, host) for _ in own] == own  # its own groups first, in order
+    # then the other process's (forked, claiming its own from the front), last first
+    context = multiprocessing.get_context("fork")
+    out = context.SimpleQueue()
+    other = context.Process(target=_claim_all, args=(work, 1, host, out))
+    other.start()
+    taken = []
+    while (group := work.next_group(0, host)) is not None:
+        taken.append([s.name for s in group])
+        time.sleep(0.01)
+    other.join(10)
+    theirs = []
+    while not out.empty():
+        theirs.append(out.get())
+    assert taken and theirs  # both ran some of the second shard's groups
+    assert taken[0] == [s.name for s in others[-1]]
+    names = [s.name for g in own for s in g] + [n for g in taken + theirs for n in g]
+    assert sorted(names) == sorted(s.name for s in api)  # every source exactly once
 
 
 PAIRS = 8
@@ -110,8 +153,9 @@ def test_a_crawl_process_killed_mid_run_fails_only_its_sources(tmp_path: Path) -
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
         try:
-            # s0 and s2 share one process, s1 (slow) and s3 the other: wait for the first
-            # process to finish, then kill the one still crawling
+            # s0 and s2 are one process's, s1 (slow) and s3 the other's, each source in a
+            # crawler of its own: wait for the first process to finish, then kill the one
+            # still crawling s1
             deadline = time.monotonic() + 40
             while True:
                 assert proc.poll() is None and time.monotonic() < deadline, "run ended early"
@@ -127,13 +171,14 @@ def test_a_crawl_process_killed_mid_run_fails_only_its_sources(tmp_path: Path) -
             if proc.poll() is None:
                 proc.kill()
     assert proc.returncode == 1, out + err
-    assert "s1: FAILED: crawl process exited with signal SIGKILL" in err
-    assert "s3: FAILED: crawl process exited with signal SIGKILL" in err
-    assert "s0: 5 postings" in out and "s2: 5 postings" in out
+    # only what the killed process had in hand is lost: s3, done and stored, is kept
+    assert err.strip() == "s1: FAILED: crawl process exited with signal SIGKILL"
+    assert "s0: 5 postings" in out and "s2: 5 postings" in out and "s3: 5 postings" in out
     runs = _runs(db)
-    assert runs["s0"] == runs["s2"] == "ok" and runs["s1"] == runs["s3"] == "failed"
+    assert runs == {"s0": "ok", "s1": "failed", "s2": "ok", "s3": "ok"}
     con = sqlite3.connect(db)
-    assert dict(con.execute("SELECT source, count(*) FROM postings GROUP BY source")) == {"s0": 5, "s2": 5}
+    assert dict(con.execute("SELECT source, count(*) FROM postings GROUP BY source")) == {
+        "s0": 5, "s2": 5, "s3": 5}
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     con.close()
 
