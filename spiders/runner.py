@@ -9,7 +9,8 @@ holds for the whole run and not only within one crawler.
 
 Parsing, enrichment and de-duplication are CPU work, so a run with many sources is split
 over several crawl processes (one per core by default, `crawl_processes` in settings.yaml),
-forked from this one; `plan_shards` keeps the per-host limit across them.
+forked from this one; `plan_shards` keeps the per-host limit across them, and a process
+done early takes over crawler groups another has not started (`Work`).
 """
 
 from __future__ import annotations
