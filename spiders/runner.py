@@ -176,17 +176,24 @@ class Work:
 
     A process runs its own shard's groups first, in order, then takes over groups another
     process has not started yet (of hosts it has lanes for, last first): the shards no
-    longer end far apart when one is slower. Claims live in shared memory made before
-    the fork; each holds the claiming shard's number plus one.
+    longer end far apart when one is slower. The groups a process starts at once (one per
+    lane) are never taken over, so which process crawls which source is fixed until one is
+    done. Claims live in shared memory made before the fork; each holds the claiming
+    shard's number plus one.
     """
 
     def __init__(self, shards: Sequence[Shard], shared: bool) -> None:
         self.groups: list[list[SourceConfig]] = []
         self.owner: list[int] = []
+        self.first: list[bool] = []  # started at once by its owner: never taken over
         for index, shard in enumerate(shards):
+            started: Counter[str] = Counter()
             for group in crawler_groups(shard.sources, shard.lanes):
+                host = source_host(group[0])
+                started[host] += 1
                 self.groups.append(group)
                 self.owner.append(index)
+                self.first.append(started[host] <= shard.lanes.get(host, 1))
         self.host = [source_host(group[0]) for group in self.groups]
         self.claims: Any = (multiprocessing.get_context("fork").Array("b", len(self.groups))
                             if shared else bytearray(len(self.groups)))
@@ -202,7 +209,7 @@ class Work:
         """The next group of `host` for this shard's process to run; None when none is left."""
         order = range(len(self.groups))
         for i in [*(i for i in order if self.owner[i] == shard),
-                  *(i for i in reversed(order) if self.owner[i] != shard)]:
+                  *(i for i in reversed(order) if self.owner[i] != shard and not self.first[i])]:
             if self.host[i] == host and not self.claims[i] and self._claim(i, shard):
                 return self.groups[i]
         return None

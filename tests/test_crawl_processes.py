@@ -104,6 +104,9 @@ def test_a_process_done_early_takes_over_groups_another_has_not_started() -> Non
         theirs.append(out.get())
     assert taken and theirs  # both ran some of the second shard's groups
     assert taken[0] == [s.name for s in others[-1]]
+    # the groups the other process starts at once (one per lane) stay with it
+    lanes = plan_shards(api, 2)[1].lanes[host]
+    assert all([s.name for s in group] in theirs for group in others[:lanes])
     names = [s.name for g in own for s in g] + [n for g in taken + theirs for n in g]
     assert sorted(names) == sorted(s.name for s in api)  # every source exactly once
 
@@ -154,14 +157,14 @@ def test_a_crawl_process_killed_mid_run_fails_only_its_sources(tmp_path: Path) -
         )
         try:
             # s0 and s2 are one process's, s1 (slow) and s3 the other's, each source in a
-            # crawler of its own: wait for the first process to finish, then kill the one
-            # still crawling s1
+            # crawler of its own, started at once (so never taken over): wait for all but s1,
+            # then kill the process still crawling it
             deadline = time.monotonic() + 40
             while True:
                 assert proc.poll() is None and time.monotonic() < deadline, "run ended early"
                 kids = child_pids(proc.pid)
                 done = _runs(db)
-                if {"s0", "s2"} <= set(done) and len(kids) == 1:
+                if {"s0", "s2", "s3"} <= set(done) and len(kids) == 1:
                     break
                 time.sleep(0.05)
             (survivor,) = kids
