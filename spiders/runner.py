@@ -185,6 +185,7 @@ class Work:
     def __init__(self, shards: Sequence[Shard], shared: bool) -> None:
         self.groups: list[list[SourceConfig]] = []
         self.owner: list[int] = []
+        self.host: list[str] = []
         self.first: list[bool] = []  # started at once by its owner: never taken over
         for index, shard in enumerate(shards):
             started: Counter[str] = Counter()
@@ -193,13 +194,16 @@ class Work:
                 started[host] += 1
                 self.groups.append(group)
                 self.owner.append(index)
+                self.host.append(host)
                 self.first.append(started[host] <= shard.lanes.get(host, 1))
-        self.host = [source_host(group[0]) for group in self.groups]
-        self.claims: Any = (multiprocessing.get_context("fork").Array("b", len(self.groups))
-                            if shared else bytearray(len(self.groups)))
+        self.claims: Any = bytearray(len(self.groups))
+        self._lock: Any = nullcontext()
+        if shared:
+            self.claims = multiprocessing.get_context("fork").Array("b", len(self.groups))
+            self._lock = self.claims.get_lock()
 
     def _claim(self, i: int, shard: int) -> bool:
-        with self.claims.get_lock() if hasattr(self.claims, "get_lock") else nullcontext():
+        with self._lock:
             if self.claims[i]:
                 return False
             self.claims[i] = shard + 1
