@@ -181,11 +181,11 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
 class ProcessLock:
     """An exclusive lock between the processes of one run: ``flock`` on a file.
 
-    The crawl processes take it around each source's write transaction. When two wait on
-    SQLite's own lock instead, the loser sleeps in SQLite's busy handler (1, 2, 5, 10 ...
-    ms between tries) well past the moment the lock frees: 0.5-1 s per crawl process. The
-    kernel hands an flock to its waiter at once, and drops it if its holder dies. Each
-    process opens the file itself (a descriptor inherited over fork would share one lock).
+    The crawl processes take it around each crawler's write transaction, waiting for it in
+    a thread (spiders/pipelines.py) so that a waiting process goes on parsing: SQLite's own
+    busy wait blocks the whole process (0.5-1.2 s per crawl process) and sleeps between
+    tries. The kernel hands an flock to its waiter at once, and drops it if its holder dies.
+    Each process opens the file itself (a descriptor inherited over fork would share one lock).
     """
 
     def __init__(self, path: str | Path) -> None:
@@ -210,13 +210,6 @@ class ProcessLock:
         import fcntl
 
         fcntl.flock(self._fd, fcntl.LOCK_UN)
-
-    def __enter__(self) -> ProcessLock:
-        self.acquire()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.release()
 
     def close(self) -> None:
         if self._pid == os.getpid():
