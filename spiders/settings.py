@@ -73,7 +73,7 @@ def scrapy_settings(
         "DOWNLOADER": "spiders.downloader.PoliteDownloader",
         "HTTPERROR_ALLOWED_CODES": [],
         # Scrapy reads each callback's source and parses it, per handler spider of a group:
-        # ~0.3 ms a source, every run. tests/test_spider_types.py does that check once instead
+        # ~0.3 ms a source, every run. tests/test_spider_contract.py does that check once instead
         "WARN_ON_GENERATOR_RETURN_VALUE": False,
         "LOG_LEVEL": "DEBUG" if verbose else "WARNING",
         "LOGSTATS_INTERVAL": 0 if not verbose else 60.0,
