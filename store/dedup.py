@@ -404,10 +404,7 @@ def prepare(postings: Iterable[Posting]) -> dict[str, _Item]:
     return {posting.id: _prepare(posting.export()) for posting in postings}
 
 
-def _assign_chunk(
-    db: sqlite_utils.Database, rows: list[dict[str, Any]], prepared: dict[str, _Item]
-) -> dict[str, str]:
-    items = [prepared.pop(row["id"]) if row["id"] in prepared else _prepare(row) for row in rows]
+def _assign_chunk(db: sqlite_utils.Database, items: list[_Item]) -> dict[str, str]:
     ids = [item.posting_id for item in items]
     existing: dict[str, tuple[int, str]] = {}
     for part in chunks(ids):
@@ -546,11 +543,10 @@ def assign_clusters(
     with write_transaction(db):
         for pending in batches:
             if pending:
-                rows = _ordered(_read_rows(db, pending), pending)
-                result.update(_assign_chunk(db, rows, prepared))
+                # stored rows are read only for postings not prepared by the caller
+                rows = {row["id"]: row for row in
+                        _read_rows(db, [pid for pid in pending if pid not in prepared])}
+                items = [prepared.pop(pid) if pid in prepared else _prepare(rows[pid])
+                         for pid in pending]
+                result.update(_assign_chunk(db, items))
     return {pid: result[pid] for pid in unique}
-
-
-def _ordered(rows: list[dict[str, Any]], ids: list[str]) -> list[dict[str, Any]]:
-    position = {pid: i for i, pid in enumerate(ids)}
-    return sorted(rows, key=lambda r: position[r["id"]])
