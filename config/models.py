@@ -88,3 +88,6 @@ class Settings(BaseModel):
     crawl_processes: int = Field(default=0, ge=0, le=32)
     lock_wait_seconds: float = Field(default=0.0, ge=0)
     unsubscribe_hint: str = "internwatch subscriptions pause {name}"
+    #: hosts (names or IP addresses, no ports) a notify URL or the site's mail server may be
+    #: on although they resolve to loopback, private, link-local or reserved addresses (SPEC §5)
+    allow_private_hosts: list[str] = Field(default_factory=list)
