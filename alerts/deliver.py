@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -26,8 +26,10 @@ from alerts.outbox import (
     recover_interrupted,
 )
 from alerts.render import Digest, Line
+from alerts.subscriptions import Subscription
 from config.models import Settings
 from config.secrets import REDACTOR
+from config.wording import plural
 from store.models import Posting
 
 log = logging.getLogger(__name__)
@@ -48,7 +50,7 @@ class SendOutcome:
 
     def line(self) -> str:
         if self.ok:
-            return f"{self.subscription}: sent {self.postings} postings to {self.channel}"
+            return f"{self.subscription}: sent {plural(self.postings, 'posting')} to {self.channel}"
         state = "GIVEN UP after 48 h" if self.given_up else "will retry"
         return f"{self.subscription}: FAILED to send to {self.channel} ({state}): {self.error}"
 
@@ -151,11 +153,16 @@ Sender = Callable[[str, str, str, str], tuple[bool, str | None]]
 
 
 def deliver(
-    db: sqlite_utils.Database, settings: Settings, now: datetime, *, sender: Sender = send_one
+    db: sqlite_utils.Database,
+    settings: Settings,
+    now: datetime,
+    *,
+    sender: Sender = send_one,
+    subscriptions: Sequence[Subscription] | None = None,
 ) -> list[SendOutcome]:
     """Send every due batch; record each result as it arrives."""
     recover_interrupted(db)
-    batches = due_batches(db, now)
+    batches = due_batches(db, now, subscriptions)
     if not batches:
         return []
     outcomes: list[SendOutcome] = []

@@ -1,5 +1,4 @@
-"""The outbox: subscriptions in the database, and one delivery row per (subscription, cluster,
-channel) with its state.
+"""The outbox: one delivery row per (subscription, cluster, channel) with its state.
 
 `collect` decides the matches and writes the pending rows in the same transaction that moves
 each subscription's watermark, so a crash never loses a match nor decides it twice. A row is
@@ -9,7 +8,6 @@ backoff (5 minutes, doubling, at most 6 hours) and are given up after 48 hours (
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,10 +16,9 @@ from typing import Any
 
 import sqlite_utils
 
-from alerts.filters import Filter
 from alerts.matcher import FilterIndex
+from alerts.subscriptions import Subscription, load_subscriptions, target_key
 from config.clock import iso, parse_instant
-from config.models import SubscriptionConfig
 from config.secrets import REDACTOR, mask_url
 from store.db import chunks
 from store.models import Location, Posting
@@ -33,124 +30,10 @@ GIVE_UP_AFTER = timedelta(hours=48)
 PERIODS = {"instant": timedelta(0), "daily": timedelta(days=1), "weekly": timedelta(days=7)}
 
 
-def target_key(url: str) -> str:
-    return hashlib.blake2b(url.encode("utf-8"), digest_size=8).hexdigest()
-
-
 def backoff(attempts: int) -> timedelta:
     """Wait before the next try after `attempts` failures: 5 min, 10, 20, ... at most 6 h."""
     wait = FIRST_RETRY * (2 ** max(attempts - 1, 0))
     return min(wait, MAX_RETRY)
-
-
-# -- subscriptions ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Subscription:
-    name: str
-    notify: list[str]
-    frequency: str
-    filter: Filter
-    paused: bool
-    origin: str
-    watermark: str | None
-    last_sent_at: str | None
-
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Subscription:
-        notify = json.loads(row["notify"])
-        for url in notify:
-            REDACTOR.add_url(url)
-        return cls(
-            name=row["name"],
-            notify=notify,
-            frequency=row["frequency"],
-            filter=Filter.model_validate(json.loads(row["filter"] or "{}")),
-            paused=bool(row["paused"]),
-            origin=row["origin"],
-            watermark=row["watermark"],
-            last_sent_at=row["last_sent_at"],
-        )
-
-
-def subscription_row(sub: SubscriptionConfig, origin: str, now: datetime) -> dict[str, Any]:
-    return {
-        "name": sub.name,
-        "notify": json.dumps(sub.notify),
-        "frequency": sub.frequency,
-        "filter": json.dumps(sub.filter, sort_keys=True),
-        "paused": int(sub.paused),
-        "origin": origin,
-        "created_at": iso(now),
-    }
-
-
-def sync_subscriptions(
-    db: sqlite_utils.Database, subs: Sequence[SubscriptionConfig], now: datetime
-) -> None:
-    """Make the file's subscriptions the database's `origin = file` ones.
-
-    A changed filter keeps the watermark (no flood of old matches); a subscription removed
-    from the file is removed with its pending deliveries. Pausing from the CLI survives a sync.
-    """
-    with db.conn:
-        existing = {row["name"]: row for row in db.query("SELECT * FROM subscriptions")}
-        names = {sub.name for sub in subs}
-        for sub in subs:
-            row = subscription_row(sub, "file", now)
-            old = existing.get(sub.name)
-            if old is None:
-                db.table("subscriptions").insert(row)
-                continue
-            db.execute(
-                "UPDATE subscriptions SET notify = ?, frequency = ?, filter = ?,"
-                " paused = max(paused, ?), origin = 'file' WHERE name = ?",
-                [row["notify"], row["frequency"], row["filter"], row["paused"], sub.name],
-            )
-        for name, old in existing.items():
-            if old["origin"] == "file" and name not in names:
-                remove_subscription(db, name)
-
-
-def add_subscription(db: sqlite_utils.Database, sub: SubscriptionConfig, now: datetime) -> bool:
-    """Add (or replace) a CLI subscription; returns False if the name was taken by the file."""
-    with db.conn:
-        old = db.execute("SELECT origin FROM subscriptions WHERE name = ?", [sub.name]).fetchone()
-        if old and old[0] == "file":
-            return False
-        db.table("subscriptions").upsert(subscription_row(sub, "cli", now), pk="name")
-    return True
-
-
-def remove_subscription(db: sqlite_utils.Database, name: str) -> bool:
-    with db.conn:
-        gone = db.execute("DELETE FROM subscriptions WHERE name = ?", [name]).rowcount
-        db.execute("DELETE FROM deliveries WHERE subscription = ? AND status != 'sent'", [name])
-    return bool(gone)
-
-
-def set_paused(db: sqlite_utils.Database, name: str, paused: bool, now: datetime) -> bool:
-    """Pause or resume. Resuming moves the watermark to now: a pause builds no backlog."""
-    with db.conn:
-        if paused:
-            changed = db.execute(
-                "UPDATE subscriptions SET paused = 1 WHERE name = ?", [name]
-            ).rowcount
-            db.execute(
-                "DELETE FROM deliveries WHERE subscription = ? AND status = 'pending'", [name]
-            )
-        else:
-            changed = db.execute(
-                "UPDATE subscriptions SET paused = 0,"
-                " watermark = CASE WHEN watermark IS NULL THEN NULL ELSE ? END WHERE name = ?",
-                [iso(now), name],
-            ).rowcount
-    return bool(changed)
-
-
-def load_subscriptions(db: sqlite_utils.Database) -> list[Subscription]:
-    return [Subscription.from_row(r) for r in db.query("SELECT * FROM subscriptions ORDER BY name")]
 
 
 # -- matching ---------------------------------------------------------------------------------
@@ -166,14 +49,21 @@ def _candidates(db: sqlite_utils.Database, since: str | None) -> list[Posting]:
 
 
 def collect(
-    db: sqlite_utils.Database, now: datetime, *, dry_run: bool = False
+    db: sqlite_utils.Database,
+    now: datetime,
+    subscriptions: Sequence[Subscription] | None = None,
+    *,
+    dry_run: bool = False,
 ) -> dict[str, list[Posting]]:
     """Match postings new to each active subscription; write pending deliveries (unless dry run).
 
-    A new subscription (no watermark) gets every open match; afterwards only postings first
-    seen after its watermark. Returns the new matches per subscription.
+    `subscriptions` is the run's list (from `sync_subscriptions`); without it they are read
+    from the database. A new subscription (no watermark) gets every open match; afterwards
+    only postings first seen after its watermark. Returns the new matches per subscription.
     """
-    subs = [s for s in load_subscriptions(db) if not s.paused]
+    if subscriptions is None:
+        subscriptions = load_subscriptions(db)
+    subs = [s for s in subscriptions if not s.paused]
     if not subs:
         return {}
     watermarks = [s.watermark for s in subs]
@@ -237,10 +127,14 @@ class Batch:
     postings: list[Posting]
 
 
-def due_batches(db: sqlite_utils.Database, now: datetime) -> list[Batch]:
+def due_batches(
+    db: sqlite_utils.Database, now: datetime, subscriptions: Sequence[Subscription] | None = None
+) -> list[Batch]:
     """Pending deliveries whose retry time has come, grouped per subscription and channel,
     for subscriptions whose schedule (instant, daily, weekly) allows a message now."""
-    subs = {s.name: s for s in load_subscriptions(db) if not s.paused}
+    if subscriptions is None:
+        subscriptions = load_subscriptions(db)
+    subs = {s.name: s for s in subscriptions if not s.paused}
     stamp = iso(now)
     rows = list(
         db.query(

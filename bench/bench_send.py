@@ -14,7 +14,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from alerts.deliver import deliver  # noqa: E402
-from alerts.outbox import collect, sync_subscriptions  # noqa: E402
+from alerts.outbox import collect  # noqa: E402
+from alerts.subscriptions import sync_subscriptions  # noqa: E402
 from demo.servers import WebhookSink  # noqa: E402
 from tests.alertkit import at, new_db, posting, settings, store_postings, subscription  # noqa: E402
 

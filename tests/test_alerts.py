@@ -10,8 +10,9 @@ import pytest
 
 from alerts.deliver import deliver, render_for
 from alerts.operator import report_given_up
-from alerts.outbox import collect, set_paused, sync_subscriptions
+from alerts.outbox import collect
 from alerts.render import Digest, Line
+from alerts.subscriptions import set_paused, sync_subscriptions
 from demo.servers import WebhookSink
 from tests.alertkit import at, new_db, posting, settings, store_postings, subscription
 
@@ -148,7 +149,7 @@ def test_failing_channel_does_not_block_others_and_is_given_up_after_48h(tmp_pat
         assert len(broken.received) == tries + len(final)  # every try reached the server
         config = settings(operator_notify=[f"json://127.0.0.1:{operator.port}/op"])
         lines = report_given_up(db, config, at("2026-11-28T01:00:00Z"))
-        assert len(lines) == 1 and "gave up delivering 1 postings to s" in lines[0]
+        assert len(lines) == 1 and "gave up delivering 1 posting to s" in lines[0]
         assert len(operator.received) == 1
         assert report_given_up(db, config, at("2026-11-28T02:00:00Z")) == []  # reported once
         assert run_alerts(db, subs, "2026-11-29T00:00:00Z") == []  # never retried again
