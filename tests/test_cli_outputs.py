@@ -1,4 +1,5 @@
-"""The cron entry point, export formats, search and sources through the real CLI."""
+"""The cron entry point (a child process, as cron runs it), then export formats, search and
+sources through `cli.main` in this process."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from xml.etree import ElementTree
 import pytest
 
 from demo.servers import BoardServer, Reply
-from tests.conftest import ROOT, run_cli, write_config
+from tests.clikit import call
+from tests.conftest import ROOT, write_config
 
 FIX = Path(__file__).parent / "fixtures"
 
@@ -64,7 +66,7 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[str]]:
 
 
 def test_export_json_is_the_record(crawled: list[str]) -> None:
-    result = run_cli("export", "--format", "json", *crawled)
+    result = call("export", "--format", "json", *crawled)
     records = json.loads(result.out)
     assert len(records) == 6
     keys = {
@@ -102,7 +104,7 @@ def test_export_json_is_the_record(crawled: list[str]) -> None:
 
 @pytest.mark.parametrize("fmt", ["csv", "md", "rss"])
 def test_export_other_formats(crawled: list[str], fmt: str) -> None:
-    result = run_cli("export", "--format", fmt, *crawled)
+    result = call("export", "--format", fmt, *crawled)
     assert result.code == 0
     if fmt == "csv":
         rows = list(csv.DictReader(io.StringIO(result.out)))
@@ -115,24 +117,24 @@ def test_export_other_formats(crawled: list[str], fmt: str) -> None:
 
 
 def test_export_filter_by_subscription(crawled: list[str]) -> None:
-    result = run_cli("export", "--format", "json", "--filter", "sg", *crawled)
+    result = call("export", "--format", "json", "--filter", "sg", *crawled)
     assert [r["title"] for r in json.loads(result.out)] == ["Data Science Intern (Summer 2027)"]
-    missing = run_cli("export", "--filter", "nope", *crawled)
+    missing = call("export", "--filter", "nope", *crawled)
     assert missing.code == 2 and "no subscription named 'nope'" in missing.err
 
 
 def test_search_quotes_user_input(crawled: list[str]) -> None:
-    hits = json.loads(run_cli("search", "retailers pricing", "--json", *crawled).out)
+    hits = json.loads(call("search", "retailers pricing", "--json", *crawled).out)
     assert [h["title"] for h in hits] == ["Data Science Intern (Summer 2027)"]
     # FTS syntax in a query is treated as words, never as an error or a column filter
-    odd = run_cli("search", 'title:"intern" OR NEAR(', *crawled)
+    odd = call("search", 'title:"intern" OR NEAR(', *crawled)
     assert odd.code == 0
-    only = run_cli("search", "intern", "--company", "palantir", *crawled)
+    only = call("search", "intern", "--company", "palantir", *crawled)
     assert "no postings match" in only.out
 
 
 def test_sources_list_and_check(crawled: list[str]) -> None:
-    listing = run_cli("sources", *crawled)
+    listing = call("sources", *crawled)
     assert "acme" in listing.out and "healthy" in listing.out
-    check = run_cli("sources", "check", *crawled)
+    check = call("sources", "check", *crawled)
     assert check.code == 0 and "valid" in check.out and " ok " in check.out
