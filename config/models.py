@@ -7,6 +7,7 @@ Likewise the filter model belongs to alerts/ and is handed to the subscription l
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -87,7 +88,34 @@ class Settings(BaseModel):
     #: crawl processes; 0 = one per core (at most 4)
     crawl_processes: int = Field(default=0, ge=0, le=32)
     lock_wait_seconds: float = Field(default=0.0, ge=0)
+    #: the stop instruction in messages without the student site; placeholder: {name}
     unsubscribe_hint: str = "internwatch subscriptions pause {name}"
     #: hosts (names or IP addresses, no ports) a notify URL or the site's mail server may be
     #: on although they resolve to loopback, private, link-local or reserved addresses (SPEC §5)
     allow_private_hosts: list[str] = Field(default_factory=list)
+
+    @field_validator("unsubscribe_hint")
+    @classmethod
+    def _known_placeholders(cls, value: str) -> str:
+        return check_template(value, ("name",))
+
+
+def check_template(text: str, allowed: tuple[str, ...]) -> str:
+    """A `str.format` template using only `allowed` placeholders, checked at load rather
+    than failing at send time (a run would crawl, then die before sending)."""
+    names = ", ".join("{" + a + "}" for a in allowed)
+    try:
+        fields = [field for _, field, _, _ in string.Formatter().parse(text) if field is not None]
+    except ValueError as exc:
+        raise ValueError(f"not a valid template ({exc}); allowed placeholders: {names}") from None
+    bad = [field for field in fields if field not in allowed]
+    if bad:
+        raise ValueError(
+            f"unknown placeholder {{{bad[0]}}}; allowed placeholders: {names}"
+            " (write {{ and }} for a literal brace)"
+        )
+    try:
+        text.format(**{a: "x" for a in allowed})
+    except ValueError as exc:  # a bad format spec such as {name:%}
+        raise ValueError(f"not a valid template ({exc}); allowed placeholders: {names}") from None
+    return text

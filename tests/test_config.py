@@ -1,4 +1,5 @@
-"""Config loading: unknown keys rejected with file, entry, key and a suggestion; exit 2."""
+"""Config loading: unknown keys, keys written twice and bad templates rejected at load with
+file, entry and key; exit 2 through `cli.main` (in process: nothing is crawled)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from alerts.filters import Filter
 from config.errors import ConfigError
 from config.loader import load_settings, load_sources, load_subscriptions
 from spiders.runner import type_specs
-from tests.conftest import run_cli, write_config
+from tests.clikit import call
+from tests.conftest import write_config
 
 
 def _sources(tmp_path: Path, text: str) -> Path:
@@ -138,7 +140,7 @@ def test_cli_exits_2_with_one_line_and_no_traceback(tmp_path: Path) -> None:
     config = write_config(
         tmp_path / "config", sources=[{"name": "acme", "type": "greenhouse", "bord": "acme"}]
     )
-    result = run_cli("run", "--config", str(config), "--db", str(tmp_path / "x.db"))
+    result = call("run", "--config", str(config), "--db", str(tmp_path / "x.db"))
     assert result.code == 2
     assert (
         "sources.yaml: sources[0] (name: acme): unknown key 'bord' (did you mean 'board'?)"
@@ -150,7 +152,7 @@ def test_cli_exits_2_with_one_line_and_no_traceback(tmp_path: Path) -> None:
 
 def test_cli_bad_clock_is_usage_error(tmp_path: Path) -> None:
     config = write_config(tmp_path / "config")
-    result = run_cli(
+    result = call(
         "crawl",
         "--config",
         str(config),
@@ -159,3 +161,59 @@ def test_cli_bad_clock_is_usage_error(tmp_path: Path) -> None:
         env={"INTERNWATCH_NOW": "yesterday-ish"},
     )
     assert result.code == 2 and "not an ISO datetime" in result.err
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        (
+            "sources.yaml",
+            "sources:\n  - name: acme\n    type: greenhouse\n    board: a\n    board: b\n",
+            "sources.yaml: sources[0] (name: acme): key 'board' written twice (lines 4 and 5)",
+        ),
+        (
+            "subscriptions.yaml",
+            "subscriptions:\n  - name: ds\n    notify: ['json://127.0.0.1:9/x']\n"
+            "    filter: {keywords: [data], keywords: [ml]}\n",
+            "subscriptions.yaml: subscriptions[0] (name: ds): key 'keywords' written twice",
+        ),
+        (
+            "settings.yaml",
+            "max_digest: 5\nretry_times: 1\nmax_digest: 9\n",
+            "settings.yaml: key 'max_digest' written twice (lines 1 and 3)",
+        ),
+    ],
+)
+def test_a_key_written_twice_is_an_error(tmp_path: Path, name: str, text: str, expected: str) -> None:
+    config = write_config(tmp_path / "config")
+    (config / name).write_text(text)
+    for command in (("sources", "check"), ("run",)):
+        result = call(*command, "--config", str(config), "--db", str(tmp_path / "x.db"))
+        assert result.code == 2, result.text
+        assert expected in result.err and "Traceback" not in result.text
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_sources_check_validates_settings_exactly_as_run(tmp_path: Path) -> None:
+    config = write_config(tmp_path / "config", settings={"concurent_per_host": 2})
+    for command in (("sources", "check"), ("run",)):
+        result = call(*command, "--config", str(config), "--db", str(tmp_path / "x.db"))
+        assert result.code == 2
+        assert "unknown key 'concurent_per_host' (did you mean 'concurrent_per_host'?)" in result.err
+    good = write_config(tmp_path / "good", settings={"concurrent_per_host": 2})
+    result = call("sources", "check", "--config", str(good), "--db", str(tmp_path / "x.db"))
+    assert result.code == 0 and "settings.yaml: valid" in result.out
+    assert not (tmp_path / "x.db").exists()  # checking never creates a database
+
+
+@pytest.mark.parametrize(
+    ("hint", "bad"), [("reply STOP {nme}", "{nme}"), ("stop: {}", "{}"), ("{name.upper}", "{name.upper}")]
+)
+def test_message_templates_are_checked_at_load(tmp_path: Path, hint: str, bad: str) -> None:
+    config = write_config(tmp_path / "config", settings={"unsubscribe_hint": hint})
+    result = call("run", "--config", str(config), "--db", str(tmp_path / "x.db"))
+    assert result.code == 2 and "Traceback" not in result.text
+    assert "settings.yaml: unsubscribe_hint:" in result.err
+    assert f"unknown placeholder {bad}" in result.err and "allowed placeholders: {name}" in result.err
+    ok = write_config(tmp_path / "ok", settings={"unsubscribe_hint": "reply STOP {name} {{now}}"})
+    assert load_settings(ok).unsubscribe_hint.format(name="ds") == "reply STOP ds {now}"
