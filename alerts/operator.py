@@ -9,6 +9,7 @@ import sqlite_utils
 
 from config.clock import iso
 from config.models import Settings
+from config.wording import plural
 from store.health import mark_alerted, unalerted_unhealthy
 
 
@@ -36,7 +37,7 @@ def alert_unhealthy_sources(
     lines = [
         f"source {r['name']} is unhealthy: {r['health_reason'] or r['last_status']}" for r in rows
     ]
-    failures = notify_operator(settings, f"internwatch: {len(rows)} source(s) unhealthy", lines)
+    failures = notify_operator(settings, f"internwatch: {plural(len(rows), 'source')} unhealthy", lines)
     if not failures:
         mark_alerted(db, [str(r["name"]) for r in rows], now)
     return lines, failures
@@ -54,7 +55,7 @@ def report_given_up(db: sqlite_utils.Database, settings: Settings, now: datetime
     if not rows:
         return []
     lines = [
-        f"gave up delivering {r['n']} postings to {r['subscription']} via {r['target_label']}"
+        f"gave up delivering {plural(r['n'], 'posting')} to {r['subscription']} via {r['target_label']}"
         f" after 48 h: {r['err']}"
         for r in rows
     ]

@@ -39,6 +39,7 @@ from scrapy.utils.reactor import install_reactor
 from config.clock import iso, now
 from config.models import Settings, SourceConfig, TypeSpec
 from config.secrets import install_log_redaction
+from config.wording import plural
 from spiders.base import BaseSpider
 from spiders.group import GROUP_SIZE, SourceGroupSpider
 from spiders.settings import scrapy_settings
@@ -67,7 +68,7 @@ class SourceOutcome:
         if self.status != "ok":
             return f"{self.name}: FAILED: {self.error}"
         text = (
-            f"{self.name}: {self.count} postings ({self.new} new, {self.updated} updated,"
+            f"{self.name}: {plural(self.count, 'posting')} ({self.new} new, {self.updated} updated,"
             f" {self.closed} closed) in {self.duration_s:.1f}s"
         )
         if not self.healthy:
