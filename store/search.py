@@ -10,11 +10,57 @@ import sqlite_utils
 from store.models import Posting
 from store.writer import row_to_posting
 
+_OPERATORS = ("OR", "AND", "NOT")
+
 
 def fts_query(text: str) -> str:
-    """Quote every word so user input is never FTS syntax (no column filters, no NEAR)."""
-    words = [w.replace('"', '""') for w in text.split() if w.strip()]
-    return " ".join(f'"{w}"' for w in words)
+    """The user's query as a safe FTS5 expression.
+
+    Supported: words (all must match), `"a phrase"`, a trailing `*` for a prefix (`dat*`),
+    and `OR`, `AND`, `NOT` (upper case) between two terms. Everything else is quoted, so
+    user input is never FTS5 syntax of its own: no column filters, NEAR, parentheses or `^`.
+    An operator word in a place it cannot work (first, last, twice in a row) is a word.
+    """
+    terms: list[str] = []
+    for raw in _tokens(text):
+        if raw in _OPERATORS:
+            terms.append(raw)
+            continue
+        prefix = raw.endswith("*") and raw.rstrip("*") != ""
+        word = raw.rstrip("*") if prefix else raw
+        if not any(ch.isalnum() for ch in word):
+            continue  # punctuation alone: nothing the tokenizer would index
+        terms.append('"' + word.replace('"', '""') + '"' + ("*" if prefix else ""))
+    out: list[str] = []
+    for index, term in enumerate(terms):
+        if term in _OPERATORS:
+            before = terms[index - 1] if index else None
+            after = terms[index + 1] if index + 1 < len(terms) else None
+            if before is None or before in _OPERATORS or after is None or after in _OPERATORS:
+                out.append(f'"{term}"')  # not between two terms: the word itself
+                continue
+        out.append(term)
+    return " ".join(out)
+
+
+def _tokens(text: str) -> list[str]:
+    """Whitespace-separated words, keeping a double-quoted phrase (and a `*` after it) whole."""
+    tokens: list[str] = []
+    rest = text.strip()
+    while rest:
+        if rest.startswith('"') and '"' in rest[1:]:
+            end = rest.index('"', 1)
+            phrase, rest = rest[1:end], rest[end + 1 :]
+            star = "*" if rest.startswith("*") else ""
+            rest = rest[len(star) :]
+            if phrase.strip():
+                tokens.append(" ".join(phrase.split()) + star)
+        else:
+            word, *more = rest.split(None, 1)
+            tokens.append(word)
+            rest = more[0] if more else ""
+        rest = rest.lstrip()
+    return tokens
 
 
 def search(
@@ -28,7 +74,7 @@ def search(
     categories: Sequence[str] = (),
     internships_only: bool = False,
 ) -> list[Posting]:
-    """Postings matching every word of `query`, newest first.
+    """Postings matching `query` (see `fts_query`), newest first.
 
     Newest first (FTS5 rowid order, which is first-seen order) rather than bm25: a student
     wants the latest openings, and ranking every match of a common word by bm25 took up to

@@ -133,6 +133,36 @@ def test_search_quotes_user_input(crawled: list[str]) -> None:
     assert "no postings match" in only.out
 
 
+def test_search_prefix_and_operators(crawled: list[str]) -> None:
+    def hits(*query: str) -> list[dict[str, str]]:
+        result = call("search", *query, "--json", "--all", *crawled)
+        assert result.code == 0, result.err
+        return list(json.loads(result.out))
+
+    def titles(*query: str) -> list[str]:
+        return sorted(h["title"] for h in hits(*query))
+
+    assert "Data Science Intern (Summer 2027)" in titles("scien*")
+    assert titles("scien") == []  # a word is a whole word: the prefix is what `*` adds
+    either = hits("retailers OR Palantir")
+    assert "Data Science Intern (Summer 2027)" in [h["title"] for h in either]
+    assert "Palantir" in [h["company"] for h in either]
+    assert titles("retailers Palantir") == []  # without OR every word must match
+    assert titles("retailers NOT pricing") == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['title:"intern" OR NEAR(', "OR", "NOT data", "data OR", "AND AND", '"unclosed', "*", "a*b",
+     "^data", "(data OR design)", "data:*", '"" OR ""', "col:x* NOT", "- + @ ="],
+)  # fmt: skip
+def test_search_never_passes_fts_syntax_through(tmp_path: Path, query: str) -> None:
+    from store.db import open_db
+    from store.search import search
+
+    assert search(open_db(tmp_path / "s.db"), query) == []  # no error, whatever was typed
+
+
 def test_sources_list_and_check(crawled: list[str]) -> None:
     listing = call("sources", *crawled)
     assert "acme" in listing.out and "healthy" in listing.out
