@@ -168,3 +168,57 @@ def test_sources_list_and_check(crawled: list[str]) -> None:
     assert "acme" in listing.out and "healthy" in listing.out
     check = call("sources", "check", *crawled)
     assert check.code == 0 and "valid" in check.out and " ok " in check.out
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("search", "intern"),
+        ("export",),
+        ("sources",),  # works without a database (it lists "never crawled")...
+        ("sources", "check"),
+        ("alerts",),
+        ("alerts", "--dry-run"),
+        ("subscriptions", "list"),
+        ("subscriptions", "pause", "x"),
+        ("subscriptions", "update", "--name", "x", "--frequency", "daily"),
+    ],
+)
+def test_a_mistyped_db_is_refused_not_created(tmp_path: Path, command: tuple[str, ...]) -> None:
+    config = write_config(tmp_path / "config", [{"name": "a", "type": "greenhouse", "board": "a"}])
+    typo = tmp_path / "internwach.db"
+    result = call(*command, "--config", str(config), "--db", str(typo))
+    assert not typo.exists()  # ...but never creates one
+    if command[0] == "sources":
+        assert result.code == 0 and f"no database yet at {typo}" in result.out
+        assert "never crawled" in result.out
+    else:
+        assert result.code == 2 and f"no database at {typo}" in result.err
+        assert "Traceback" not in result.text and len(result.err.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("run",), ("crawl",), ("subscriptions", "add", "--name", "x", "--notify", "json://1.1.1.1/x"),
+     ("search", "x")],
+)  # fmt: skip
+def test_a_db_in_a_missing_folder_is_one_line_exit_2(tmp_path: Path, command: tuple[str, ...]) -> None:
+    config = write_config(tmp_path / "config", [{"name": "a", "type": "greenhouse", "board": "a"}])
+    where = tmp_path / "no" / "such" / "iw.db"
+    result = call(*command, "--config", str(config), "--db", str(where))
+    assert result.code == 2 and "Traceback" not in result.text
+    assert len(result.err.splitlines()) == 1 and str(where) in result.err
+    assert not (tmp_path / "no").exists()
+    folder = call("search", "x", "--config", str(config), "--db", str(tmp_path))
+    assert folder.code == 2 and "is a folder" in folder.err
+
+
+def test_commands_that_add_create_the_database(tmp_path: Path) -> None:
+    config = write_config(tmp_path / "config")
+    fresh = tmp_path / "fresh.db"
+    added = call(
+        "subscriptions", "add", "--name", "x", "--notify", "json://1.1.1.1/x",
+        "--config", str(config), "--db", str(fresh),
+    )  # fmt: skip
+    assert added.code == 0 and fresh.exists()
+    assert call("search", "x", "--config", str(config), "--db", str(fresh)).code == 0

@@ -1,5 +1,7 @@
 """The walking skeleton end to end: a real crawl of recorded boards on 127.0.0.1 into a real
-SQLite file, matching, and deliveries to a real SMTP server and a real webhook receiver."""
+SQLite file, matching, and deliveries to a real SMTP server and a real webhook receiver.
+Commands that crawl run in a child process (Scrapy's reactor starts once per process); the
+others call `cli.main` here."""
 
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from demo.servers import BoardServer, Reply, SmtpSink, WebhookSink
+from tests.alertkit import new_db, posting, store_postings
+from tests.clikit import call
 from tests.conftest import run_cli, write_config
 
 FIX = Path(__file__).parent / "fixtures"
@@ -233,9 +237,43 @@ def test_token_in_webhook_url_never_printed(tmp_path: Path, boards: BoardServer)
     config = write_config(tmp_path / "config", sources(boards)[:1], subs)
     result = run_cli("run", "-v", "--config", str(config), "--db", str(db))
     assert result.code == 1
-    listing = run_cli("subscriptions", "list", "--config", str(config), "--db", str(db))
-    dry = run_cli("alerts", "--dry-run", "--config", str(config), "--db", str(db))
+    listing = call("subscriptions", "list", "--config", str(config), "--db", str(db))
+    dry = call("alerts", "--dry-run", "--config", str(config), "--db", str(db))
     for output in (result.text, listing.text, dry.text):
         assert SECRET not in output and TOKEN not in output
     stored = " ".join(str(r) for r in rows(db, "SELECT last_error, target_label FROM deliveries"))
     assert SECRET not in stored and TOKEN not in stored
+
+
+def test_unhealthy_source_is_exit_1_and_one_line_under_quiet(
+    tmp_path: Path, boards: BoardServer
+) -> None:
+    db = tmp_path / "iw.db"
+    config = write_config(tmp_path / "config", sources(boards)[1:2])  # acme: 4 postings
+    first = run_cli("run", "-q", "--config", str(config), "--db", str(db))
+    assert first.code == 0 and first.out == "" and first.err == ""
+    boards.routes["/gh/acme"] = Reply(b'{"jobs": []}')  # the board suddenly lists nothing
+    second = run_cli("run", "-q", "--config", str(config), "--db", str(db))
+    assert second.code == 1, second.text
+    assert second.out == ""
+    [line] = second.err.splitlines()
+    assert line.startswith("acme: 0 postings") and "UNHEALTHY: returned nothing" in line
+    assert rows(db, "SELECT count(*) FROM postings WHERE closed_at IS NULL")[0][0] == 4
+
+
+def test_each_failed_delivery_is_printed_once(tmp_path: Path) -> None:
+    """apprise logs its own warning for a failed send; our line already carries the reason."""
+    db = new_db(tmp_path)
+    store_postings(db, [posting(1)], "2026-11-24T08:00:00Z")
+    config = write_config(tmp_path / "config")
+    base = ["--config", str(config), "--db", str(tmp_path / "alerts.db")]
+    for name in ("one", "two"):  # nothing listens on port 9
+        add = ("subscriptions", "add", "--name", name, "--notify", "json://127.0.0.1:9/h")
+        assert call(*add, *base).code == 0
+    result = run_cli("alerts", *base)  # a child: what cron's mail would show
+    assert result.code == 1
+    failed = [ln for ln in result.err.splitlines() if "FAILED to send" in ln]
+    assert len(failed) == 2
+    reason = failed[0].split("(will retry): ", 1)[1]
+    assert len([ln for ln in result.err.splitlines() if reason in ln]) == 2, result.err
+    assert "WARNING" not in result.err
