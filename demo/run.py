@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from config.wording import plural
 from demo.servers import BoardServer, SmtpSink, WebhookSink, serve_routes
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -30,6 +33,25 @@ def _serve_boards() -> tuple[list[BoardServer], list[dict[str, Any]]]:
         servers.append(server)
         sources.append(source)
     return servers, sources
+
+
+def _shown(path: Path) -> str:
+    """A path as the user would type it here: relative below the current folder."""
+    try:
+        return str(Path(os.path.abspath(path)).relative_to(Path.cwd()))  # not resolve(): keep venv links
+    except ValueError:
+        return str(path)
+
+
+def internwatch_command() -> str:
+    """How to run internwatch from this shell, exactly as it can be pasted: the bare name
+    only when it is on PATH (a venv not activated puts it in .venv/bin)."""
+    if shutil.which("internwatch"):
+        return "internwatch"
+    script = Path(sys.executable).parent / "internwatch"
+    if script.exists():
+        return shlex.quote(_shown(Path(sys.executable).parent) + "/internwatch")
+    return f"{shlex.quote(_shown(Path(sys.executable)))} -m cli"
 
 
 def run_demo(verbose: bool = False, out_dir: Path | None = None) -> int:
@@ -100,11 +122,16 @@ def run_demo(verbose: bool = False, out_dir: Path | None = None) -> int:
                 print(f"   ... and {digest['more']} more")
             (out / f"webhook-{number}.json").write_text(json.dumps(payload, indent=2))
         print(f"\ndemo: database at {db_path}")
+        here, python = internwatch_command(), shlex.quote(_shown(Path(sys.executable)))
+        project = _shown(Path(__file__).resolve().parents[1])
+        db = shlex.quote(_shown(db_path))
+        print(f"demo: browse it with `{here} search intern --db {db}`")
         print(
-            f"demo: browse it with `internwatch search intern --db {db_path}`"
-            f" or Datasette (pip install -e '.[browse]'; datasette {db_path})"
+            f"demo: or with Datasette: `{python} -m pip install -e {shlex.quote(project + '[browse]')}`,"
+            f" then `{python} -m datasette {db}`"
         )
-        print(f"demo: {len(smtp.messages)} email(s) and {len(hook.received)} webhook message(s) delivered")
+        emails, hooks = plural(len(smtp.messages), "email"), plural(len(hook.received), "webhook message")
+        print(f"demo: {emails} and {hooks} delivered")
         return code
     finally:
         for server in servers:

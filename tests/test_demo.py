@@ -30,6 +30,15 @@ def test_demo_delivers_and_ends_within_a_minute(tmp_path: Path) -> None:
     hook = json.loads((out / "webhook-1.json").read_text())
     titles = [p["title"] for p in json.loads(hook["message"])["postings"]]
     assert "Data Science Intern (Summer 2027)" in titles
+    # the closing hint is runnable exactly as printed, from the same shell (internwatch is
+    # not on this PATH: the hint must say where it is)
+    [hint] = [ln for ln in proc.stdout.splitlines() if ln.startswith("demo: browse it with `")]
+    command = hint.split("`")[1]
+    browse = subprocess.run(
+        command, shell=True, cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+    assert browse.returncode == 0 and "Data Science Intern" in browse.stdout, (command, browse.stderr)
     with sqlite3.connect(out / "demo.db") as conn:
         assert conn.execute("SELECT count(*) FROM postings").fetchone()[0] >= 8
         assert conn.execute("SELECT count(DISTINCT status) FROM deliveries").fetchone()[0] == 1
