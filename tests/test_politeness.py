@@ -137,7 +137,7 @@ def test_robots_obeyed_for_feeds_not_for_apis(tmp_path: Path) -> None:
     assert "/blog/feed.xml" in site_paths  # allowed
     assert "/private/feed.xml" not in site_paths  # disallowed: never fetched
     assert "hidden: FAILED" in proc.stderr and "robots.txt" in proc.stderr
-    assert "blog: 1 postings" in proc.stdout
+    assert "blog: 1 posting (" in proc.stdout
     # the JSON API is read even under a Disallow, and its robots.txt is never asked for
     assert api_paths == ["/private/board"]
     assert "board: 2 postings" in proc.stdout
