@@ -150,8 +150,8 @@ def table() -> Table:
     cities: dict[str, list[City]] = {}
     for row in geo.cities():
         city = City(row.name, row.country, row.admin1, row.population)
-        names = (row.name,) if row.asciiname == row.name else (row.name, row.asciiname)
-        for key in {canonical_city(name) for name in names}:
+        spelt = (row.name,) if row.asciiname == row.name else (row.name, row.asciiname)
+        for key in {canonical_city(name) for name in spelt}:
             cities.setdefault(key, []).append(city)
     for namesakes in cities.values():
         namesakes.sort(key=lambda c: -c.population)
