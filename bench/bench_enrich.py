@@ -39,8 +39,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from spiders.enrich import enrich  # noqa: E402
-from spiders.enrich.places import places  # noqa: E402
 from store.models import Posting  # noqa: E402
+from store.places import table as places  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "enrichment" / "corpus.jsonl"
 NOW = datetime(2026, 11, 24, 12, 0, 0)

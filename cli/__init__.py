@@ -45,6 +45,7 @@ from cli.subscribing import cmd_subscriptions, db_use, subscriptions_arguments
 from config.clock import ClockError, now
 from config.errors import ConfigError
 from config.secrets import install_log_redaction
+from store.places import UnknownPlaceError
 
 
 def _no_arguments(parser: argparse.ArgumentParser) -> None:
@@ -150,7 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         ctx.warn(f"config error: {exc}")
         return BAD_CONFIG
-    except (Usage, ClockError) as exc:
+    except (Usage, ClockError, UnknownPlaceError) as exc:
         ctx.warn(f"internwatch: {exc}")
         return BAD_CONFIG
     except RunLocked as exc:
