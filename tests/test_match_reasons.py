@@ -12,7 +12,8 @@ import pytest
 
 from alerts.deliver import deliver, render_for
 from alerts.filters import Filter
-from alerts.outbox import collect, sync_subscriptions
+from alerts.outbox import collect
+from alerts.subscriptions import sync_subscriptions
 from alerts.render import Digest, Line
 from demo.servers import WebhookSink
 from store.models import Location
