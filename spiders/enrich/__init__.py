@@ -21,9 +21,10 @@ from spiders.enrich.duration import duration_months
 from spiders.enrich.graduation import graduation
 from spiders.enrich.internship import is_internship
 from spiders.enrich.locations import locations_from_raw, locations_from_text
-from spiders.enrich.pay import pay_from_text
+from spiders.enrich.pay import country_hint, pay_from_text
 from spiders.enrich.remote import remote_mode
 from spiders.enrich.seasons import seasons
+from spiders.enrich.sections import BOILERPLATE, MAX_CHARS, PAY_DROP, readable
 from spiders.enrich.sponsorship import sponsorship
 from spiders.enrich.text import squash
 from store.models import Posting
@@ -64,8 +65,12 @@ def enrich(posting: Posting, now: datetime, *, copy: bool = True) -> Posting:
     the unenriched item, saves the copy's 0.05 ms).
     """
     p = _copy(posting) if copy else posting
-    text = squash(p.description)
-    title = p.title.strip()
+    # Each field reads only the sections where a posting states it (spiders/enrich/sections.py):
+    # not "About us", legal or pay-transparency text, testimonials or form questions.
+    whole = squash(p.description[:MAX_CHARS])
+    text = readable(whole, BOILERPLATE)
+    pay_text = readable(whole, PAY_DROP)
+    title = p.title.strip()[:300]
     # One string for the modules that read the title with the text, so the key positions
     # found for it (text.windows) are shared by them.
     full = f"{title}\n{text}"
@@ -85,7 +90,10 @@ def enrich(posting: Posting, now: datetime, *, copy: bool = True) -> Posting:
         p.remote = remote_mode(p.raw_locations, full)
     countries = {loc.country for loc in p.locations if loc.country}
     if p.pay is None:
-        p.pay = pay_from_text(text, countries)
+        # "$1,500/month" in a place the gazetteer lacks ("Paya Lebar"): the country named by
+        # the board's location line or the text decides which dollar it is
+        hint = countries or country_hint([" ".join(p.raw_locations), text])
+        p.pay = pay_from_text(pay_text, hint)
     if not p.seasons and p.is_internship:
         p.seasons = seasons(title, text, reference)
     if p.graduation is None:

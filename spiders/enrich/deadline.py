@@ -8,7 +8,8 @@ A numeric date is read month-first for a US posting ("01/15/2027") and day-first
 A date without a year is the next such day on or after the posting date.
 "Rolling" ("Application Deadline: Rolling", "applications are reviewed on a rolling basis",
 "open until filled", "accepted on an ongoing basis") gives ``rolling`` when no date is
-stated.
+stated. A date about graduating, completing a degree or starting ("graduation date no
+later than December 2026") is not a deadline.
 """
 
 from __future__ import annotations
@@ -44,6 +45,13 @@ _ROLLING = fast_regex(
     r"on\s+an\s+ongoing\s+basis",
     re.IGNORECASE,
 )
+# Dates about something else than applying, read just before the trigger.
+_NOT_APPLICATION = re.compile(
+    r"graduat\w*\s+(?:date\s+)?(?:no\s+later|by|before)|(?:degree|studies)\s+(?:no\s+later|by)|"
+    r"complet\w+\s+(?:\w+\s+){0,3}?(?:no\s+later|by)|start\w*\s+(?:date\s+)?(?:no\s+later|by)|"
+    r"(?:enrolled|available)\s+(?:\w+\s+){0,3}?(?:no\s+later|by)",
+    re.IGNORECASE,
+)
 _KEYS = ("deadline", "apply", "applica", "closing", "rolling", "until", "later than",
          "valid through", "submit", "send", "due")
 
@@ -66,8 +74,10 @@ def _without_year(month_: int, day: int, reference: datetime) -> date | None:
 
 def deadline(text: str, reference: datetime, us_style: bool) -> str | None:
     """``YYYY-MM-DD`` of the stated deadline, ``rolling``, or None (see module doc)."""
-    near = windows(text, _KEYS, 10, 120)
-    for m in (m for chunk in near for m in _DATED.finditer(chunk)):
+    near = windows(text, _KEYS, 60, 120)
+    for chunk, m in ((chunk, m) for chunk in near for m in _DATED.finditer(chunk)):
+        if _NOT_APPLICATION.search(chunk, max(0, m.start() - 60), m.start() + 40):
+            continue  # "graduation date no later than December 2026"
         found: date | None = None
         if m["iy"]:
             found = _make(int(m["iy"]), int(m["im"]), int(m["id"]))

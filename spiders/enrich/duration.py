@@ -6,7 +6,8 @@
 A length counts only next to the opening ("12-week internship", "the internship lasts 10
 weeks", "interns spend 12 weeks", "duration", "minimum of", "work term") or, in an
 internship posting, after "for" ("join us for six months"): "3+ years of experience",
-"within 6 months of graduation" and "every 3 months" are not durations. Year-based
+"within 6 months of graduation" and "every 3 months" are not durations, nor are spans of
+something else ("2 weeks to complete the assignment", "a 4-week training period"). Year-based
 phrases ("year in industry") count only for internships.
 """
 
@@ -25,9 +26,9 @@ _UNIT = (r"(?P<u>weeks?|months?|mos?|wks?|semesters?|years?|monate?n?|mois|mesi|
 _SPAN = (rf"(?P<n>{_N})(?:\s*(?:-|–|to|or|and|bis|à|a)\s*(?P<n2>{_N}))?(?:\+)?[\s-]*{_UNIT}"
          r"(?![\w-])")
 _ROLE = (r"(?:[\w-]+\s+){0,3}?(?:intern(?:ship)?s?|placements?|co-?op|programme|program|"
-         r"contract|assignment|work\s+term|term|project|apprenticeship|traineeship|stage|"
+         r"contract|work\s+term|term|apprenticeship|traineeship|stage|"
          r"praktikum|opportunity|summer)\b")
-_BEFORE_ROLE = fast_regex(_N_FIRST, rf"\b{_SPAN}[\s-]+(?:long\s+)?{_ROLE}", re.IGNORECASE)
+_BEFORE_ROLE = fast_regex(_N_FIRST, rf"\b{_SPAN}[\s,-]+(?:long\s+)?{_ROLE}", re.IGNORECASE)
 _LABELLED = fast_regex(
     "adflmprsw",
     rf"\b(?:duration|length|period|minimum(?:\s+of)?|min\.?|at\s+least|lasts?|lasting|"
@@ -66,6 +67,13 @@ _YEAR_LONG = re.compile(
     re.IGNORECASE,
 )
 _EXPERIENCE_AFTER = re.compile(r"^\s*(?:of\s+)?(?:\w+\s+){0,2}?(?:experience|exp\b)", re.I)
+# A span of something else: a take-home assignment, training, notice, the hiring process.
+_OTHER_SPAN = re.compile(
+    r"\b(?:to\s+(?:complete|finish|submit|respond|hear)|assignments?|assessments?|take[- ]home|"
+    r"challenge|onboarding|training\s+(?:period|program)|notice|probation|interview|"
+    r"hiring\s+process|response|reply|of\s+(?:pto|vacation|leave|holiday))\b",
+    re.IGNORECASE,
+)
 _KEYS = ("week", "month", "year", "mois", "monat", "meses", "mesi", "wochen", "semaine",
          "settiman")
 
@@ -91,6 +99,8 @@ def duration_months(text: str, internship: bool = True) -> float | None:
         for chunk in near:
             for m in pattern.finditer(chunk):
                 if _EXPERIENCE_AFTER.match(chunk[m.end() : m.end() + 40]):
+                    continue
+                if _OTHER_SPAN.search(chunk, m.start(), min(len(chunk), m.end() + 40)):
                     continue
                 if m["u"].lower().startswith("y") and pattern is not _BEFORE_ROLE:
                     continue

@@ -46,7 +46,8 @@ _N = r"(?:[1-4]|one|two|three|four)"
 _TEXT_HYBRID = fast_regex(
     "1-4fhiot",
     r"\bhybrid\b(?!\s+(?:cloud|vehicles?|cars?|apps?|electric|powertrain|integration|"
-    r"approach|search|quantum|networks?|solutions?|infrastructure|engine|model\s+of|"
+    r"approach|search|quantum|networks?|solutions?|infrastructure|engine|model\s+of|of\b|"
+    r"mix|blend|environments?|multi-?cloud|data|systems?|architecture|"
     r"team|company|culture|workforce|organi[sz]ation|-first))|"
     r"\bh[íi]brid[oa]\b|"
     rf"\b{_N}\s*(?:\+\s*)?(?:days?|x)\s+(?:(?:a|per|each)\s+week\s+)?(?:in|at|from)\s+"
@@ -76,9 +77,11 @@ _TEXT_REMOTE = fast_regex(
     re.IGNORECASE,
 )
 _NOT_REMOTE = fast_regex(
-    "nr",
+    "nrt",
     r"\b(?:not|n['’]t)\s+(?:a\s+)?remote\b|\bno\s+remote\b|"
-    r"\bremote\s+(?:work\s+)?(?:is\s+)?not\s+(?:possible|available|an\s+option)\b",
+    r"\bremote\s+(?:work\s+)?(?:is\s+)?not\s+(?:possible|available|an\s+option)\b|"
+    r"\btele-?work(?:ing)?\s+(?:is\s+)?(?:not\s+(?:available|possible|an\s+option)|unavailable)\b|"
+    r"\bno\s+tele-?work(?:ing)?\b",
     re.IGNORECASE,
 )
 _TEXT_ONSITE = fast_regex(
@@ -95,7 +98,7 @@ _TEXT_ONSITE = fast_regex(
     r"\brequired\s+to\s+(?:work|be)\s+(?:on-?site|in\s+(?:the|our)\s+office)\b",
     re.IGNORECASE,
 )
-_KEYS = ("remote", "hybrid", "híbrid", "on-site", "onsite", "on site", "in-person",
+_KEYS = ("remote", "telework", "tele-work", "hybrid", "híbrid", "on-site", "onsite", "on site", "in-person",
          "in person", "office", "anywhere", "days/week", "days a week", "days per week",
          "campus", "wfo")
 

@@ -1,0 +1,210 @@
+"""A description split into its sections, so each field is read where a posting states it.
+
+Real postings wrap the job in text that is about something else: "About Acme" (offices in
+ten cities), benefits, equal-opportunity and pay-transparency law ("remote jobs performed
+in California"), intern testimonials ("Fall 2023 intern"), interview steps ("2 weeks to
+complete the assignment"), and application-form questions ("Is Sponsorship Available?").
+Read naively, each of these sets a field wrongly.
+
+:func:`split_sections` gives each line a section kind, from the last heading above it:
+
+- a heading is a short line (at most 9 words, no sentence end) that names a section:
+  "Responsibilities", "What you'll do:", "## Qualifications", "About Acme", "Pay
+  transparency", "What our interns say", "How to apply"; any other short line stays in
+  the section it is in (a benefits list is made of short lines too);
+- a line is ``legal`` whatever its section when it reads like boilerplate law
+  ("equal opportunity employer", "without regard to race", "reasonable accommodation",
+  "pay transparency", "E-Verify", "jobs that can be performed in Colorado");
+- a line is a ``testimonial`` when it quotes someone ("“I loved ...” — Ana, Summer 2023
+  intern") or names a past intern cohort;
+- an "about the company" or "benefits" section ends at the first line that speaks about
+  the job again ("In this role you will", "As an intern", "We are looking for").
+
+:func:`readable` joins the lines of the kinds a field may read, without question lines
+("Will you require sponsorship?") and the short answer after them: a form label is not a
+statement. Texts longer than :data:`MAX_CHARS` are cut there first (bad input is bounded).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+Kind = Literal["job", "duties", "qualifications", "location", "pay", "benefits", "about", "legal",
+               "testimonial", "apply"]
+
+#: characters of a description that are read at all (a real posting is < 20 000)
+MAX_CHARS = 40_000
+
+#: kinds whose text never sets a field but pay (see :data:`PAY_DROP`)
+BOILERPLATE: frozenset[Kind] = frozenset({"about", "legal", "testimonial"})
+#: pay ranges do live in pay-transparency (legal) text
+PAY_DROP: frozenset[Kind] = frozenset({"about", "testimonial"})
+
+_HEADINGS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern, re.IGNORECASE))
+    for kind, pattern in (
+        ("testimonial", r"testimonials?|what\s+(?:our|past|former)\s+(?:interns?|students?|alumni)"
+                        r"\s+(?:say|said|think)|hear\s+from\s+(?:our|past|former)|"
+                        r"(?:intern|alumni)\s+(?:stories|spotlights?|voices)|meet\s+(?:our|the|some)\s+"
+                        r"(?:past\s+|former\s+)?interns|(?:past|previous|former)\s+(?:intern\s+)?"
+                        r"(?:projects|interns|cohorts?)|in\s+their\s+(?:own\s+)?words"),
+        ("legal", r"equal\s+(?:employment\s+)?opportunit|eeo\b|e-verify|diversity|inclusion|"
+                  r"accommodations?\b|privacy|legal|disclaimer|pay\s+transparency|"
+                  r"(?:u\.?s\.?\s+)?export\s+control|fair\s+chance|know\s+your\s+rights|"
+                  r"notice\s+(?:to|for)\s+(?:applicants|candidates|recruit)|data\s+protection|"
+                  r"recruitment\s+fraud|beware\s+of|background\s+checks?|affirmative\s+action|"
+                  r"(?:our\s+)?commitment\s+to"),
+        ("apply", r"(?:how\s+to|to)\s+apply|application\s+(?:process|instructions)|"
+                  r"(?:the\s+|our\s+)?(?:interview|hiring|recruit\w*|selection)\s+(?:process|steps)|"
+                  r"next\s+steps|what\s+(?:happens\s+)?next|the\s+process|timeline"),
+        ("pay", r"(?:base\s+|annual\s+|hourly\s+)?(?:compensation|pay|salary|stipend|remuneration|"
+                r"wage)(?:\s+(?:range|rate|and\s+benefits|&\s+benefits|information|details))?|"
+                r"(?:the\s+)?(?:salary|pay)\s+range\s+for\s+this\s+role"),
+        ("benefits", r"(?:our\s+|your\s+|the\s+)?(?:benefits|perks)(?:\s+\w+){0,3}|"
+                     r"what\s+we\s+offer(?:\s+you)?|why\s+(?:join|work\s+(?:at|with|for))\b.*|"
+                     r"why\s+you(?:'ll|’ll|\s+will)\s+love.*|what(?:'s|’s|\s+is)\s+in\s+it\s+for\s+you|"
+                     r"we\s+offer|life\s+at\b.*|working\s+at\b.*"),
+        ("about", r"about\s+(?!(?:the|this|our)\s+(?:role|job|position|internship|program\w*|"
+                  r"opportunity|team|project|work)\b|you\b)[\w&.'’ -]{1,40}|who\s+we\s+are|"
+                  r"our\s+(?:mission|story|company|culture|values)|company\s+(?:overview|description|"
+                  r"profile)|the\s+company|overview\s+of\s+(?:the\s+)?company"),
+        ("qualifications", r"(?:minimum|basic|preferred|required|desired|key|additional)?\s*"
+                           r"(?:qualifications|requirements|skills(?:\s+and\s+experience)?)|"
+                           r"what\s+you(?:'ll|’ll|\s+will)?\s+(?:need|bring)|who\s+you\s+are|"
+                           r"about\s+you|what\s+we(?:'re|’re|\s+are)\s+looking\s+for|"
+                           r"(?:your\s+)?profile|eligibility|nice\s+to\s+haves?|bonus\s+points|"
+                           r"you\s+(?:have|are|might\s+be)|ideal\s+candidate|experience|"
+                           r"who\s+(?:should|can)\s+apply"),
+        ("location", r"(?:work\s+|job\s+|office\s+)?locations?|where(?:\s+you(?:'ll|’ll|\s+will)"
+                     r"\s+work)?|workplace(?:\s+type)?|work\s+(?:arrangement|mode|model)"),
+        ("duties", r"(?:key\s+|main\s+|your\s+)?(?:responsibilities|duties|tasks)|"
+                   r"what\s+you(?:'ll|’ll|\s+will|\s+would)\s+(?:be\s+)?(?:do|doing|work\s+on)|"
+                   r"(?:about\s+)?(?:the|this|your)\s+(?:role|job|position|internship|opportunity|"
+                   r"team|project)|job\s+(?:description|summary|overview)|position\s+(?:summary|"
+                   r"overview|description)|role\s+(?:overview|description|summary)|overview|"
+                   r"in\s+this\s+role|day[- ]to[- ]day|your\s+impact|description"),
+    )
+)
+_HEADING_CLEAN = re.compile(r"^[\s#*_>•·\-–—|]+|[\s*_:|.\-–—]+$")
+_SENTENCE_END = re.compile(r"[.!?;,]\s*$|\.\s+\w")
+_LEGAL_LINE = re.compile(
+    r"equal\s+(?:employment\s+)?opportunit|without\s+regard\s+to|regardless\s+of\s+(?:race|age|"
+    r"gender|sex)|race,\s+(?:colou?r|religion|creed)|reasonable\s+accommodation|pay\s+transparency|"
+    r"e-verify|affirmative\s+action|protected\s+veteran|fair\s+chance|arrest\s+(?:and|or)\s+"
+    r"conviction|(?:jobs|roles|positions)\s+(?:that\s+(?:can|could|will)\s+be\s+)?performed\s+in\s+"
+    r"(?:california|colorado|new\s+york|washington)|applicable\s+(?:state\s+|local\s+)?(?:law|"
+    r"legislation)|(?:state|local)\s+(?:pay|salary)\s+transparency|in\s+accordance\s+with\s+"
+    r"(?:the\s+)?(?:law|applicable)|privacy\s+(?:notice|policy)|recruitment\s+(?:fraud|scam)",
+    re.IGNORECASE,
+)
+_LEGAL_KEYS = ("opportunit", "regard", "regardless", "race,", "accommodation", "transparency",
+               "verify", "affirmative", "veteran", "fair chance", "conviction", "performed in",
+               "applicable", "accordance", "privacy", "fraud", "scam")
+_TESTIMONIAL_LINE = re.compile(
+    r"^\s*[\"“„«][^\"”»]{40,}|^\s*(?:[—–]|--)\s*[A-Z][\w.'’ -]{1,40},|"
+    r"\b(?:former|past|previous)\s+(?:\w+\s+)?interns?\b|\b(?:19|20)\d\d\s+(?:\w+\s+)?intern\b(?!ship)|"
+    r"\b(?:spring|summer|fall|autumn|winter)\s+(?:19|20)\d\d\s+(?:\w+\s+)?(?:intern|cohort)\b(?!ship)|"
+    r"\bintern\s*(?:,|\(|-|–|—)\s*(?:spring|summer|fall|autumn|winter)\s+(?:19|20)\d\d",
+    re.IGNORECASE,
+)
+# A line that speaks about the job again after "About us" or "Benefits".
+_JOB_AGAIN = re.compile(
+    r"\b(?:in\s+this\s+(?:role|position|internship)|as\s+an?\s+(?:\w+\s+){0,3}?(?:intern|co-?op)\b|"
+    r"(?:we(?:'re|’re|\s+are)|is|are)\s+(?:currently\s+)?(?:looking\s+for|seeking|hiring)|"
+    r"you\s+will\s+(?!(?:also\s+)?(?:receive|get|enjoy|have\s+access|be\s+eligible))|"
+    r"you(?:'ll|’ll)\s+(?!(?:also\s+)?(?:receive|get|enjoy|have\s+access|be\s+eligible))|"
+    r"the\s+(?:intern|internship|role|position)\s+(?:will|is|offers)|"
+    r"(?:this|our)\s+(?:\d+[- ]week\s+|summer\s+|paid\s+)?internship)",
+    re.IGNORECASE,
+)
+_QUESTION_ANSWER = re.compile(r"^\W*(?:yes|no|n/?a|none|true|false|select\.*|-+)\W*$", re.I)
+
+
+@dataclass(frozen=True)
+class Line:
+    kind: Kind
+    text: str
+
+
+def heading_kind(line: str) -> Kind | None:
+    """The section a heading line opens, or None when the line is not a known heading."""
+    if len(line) > 90:
+        return None
+    bare = _HEADING_CLEAN.sub("", line)
+    if not bare or len(bare.split()) > 9 or _SENTENCE_END.search(bare):
+        return None
+    for kind, pattern in _HEADINGS:
+        if pattern.fullmatch(bare):
+            return kind
+    return None
+
+
+def _legal_lines(text: str, starts: list[int]) -> set[int]:
+    """Indexes of the lines holding a legal cue, found from the keys' offsets (cheap)."""
+    from bisect import bisect_right
+
+    from spiders.enrich.text import windows
+
+    out: set[int] = set()
+    if not windows(text, _LEGAL_KEYS, 0, 0):
+        return out
+    for m in _LEGAL_LINE.finditer(text):
+        out.add(bisect_right(starts, m.start()) - 1)
+    return out
+
+
+@lru_cache(maxsize=8)
+def split_sections(text: str) -> tuple[Line, ...]:
+    """Every line of ``text`` with the kind of section it is in (see module doc)."""
+    text = text[:MAX_CHARS]
+    lines = text.split("\n")
+    starts: list[int] = []
+    offset = 0
+    for line in lines:
+        starts.append(offset)
+        offset += len(line) + 1
+    legal = _legal_lines(text, starts)
+    current: Kind = "job"
+    out: list[Line] = []
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped:
+            out.append(Line(current, line))
+            continue
+        kind = heading_kind(stripped) if len(stripped) <= 90 else None
+        if kind is not None:
+            current = kind
+            out.append(Line(kind, line))
+            continue
+        if current in ("about", "benefits") and _JOB_AGAIN.search(stripped):
+            current = "job"
+        if index in legal:
+            out.append(Line("legal", line))
+        elif current not in ("legal",) and _TESTIMONIAL_LINE.search(stripped):
+            out.append(Line("testimonial", line))
+        else:
+            out.append(Line(current, line))
+    return tuple(out)
+
+
+@lru_cache(maxsize=32)
+def readable(text: str, drop: frozenset[Kind] = BOILERPLATE) -> str:
+    """``text`` without the lines of the ``drop`` kinds and without question lines."""
+    keep: list[str] = []
+    after_question = False
+    for line in split_sections(text):
+        stripped = line.text.strip()
+        if after_question and _QUESTION_ANSWER.match(stripped):
+            after_question = False
+            continue
+        after_question = False
+        if stripped.endswith("?"):
+            after_question = True
+            continue
+        if line.kind in drop:
+            continue
+        keep.append(line.text)
+    return "\n".join(keep)
