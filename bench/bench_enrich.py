@@ -199,7 +199,7 @@ def build(record: dict) -> Posting:
             data["is_internship"] = bool(_INTERN_TYPE.search(employment))
     else:
         source_name = inp.get("feed_title") or inp.get("company") or source_type
-        data["kind"] = classify_entry(title, text)
+        data["kind"] = classify_entry(title, text, located=bool(data["raw_locations"]))
         company = hiring_company(title, text, inp.get("company")) or source_name
         head, colon, role = title.partition(":")
         if colon and role.strip() and head.strip() == company:

@@ -51,7 +51,8 @@ _HIRING = re.compile(
     r"|\bwe\s+need\s+(?:an?(?:other)?|two)\b|\b(?:is|are)\s+now\s+accepting\b"
     r"|\bhas\s+(?:space|room|a\s+place|an\s+opening)\s+for\b"
     r"|\bwe(?:'d|’d|\s+would)\s+love\s+to\s+have\s+an?\s+\w*\s*intern\b"
-    r"|\b(?:roles?|positions?|openings?)\s+open\s+right\s+now\b|\bhave\s+(?:two|three|\d+)\s+roles\s+open\b",
+    r"|\b(?:roles?|positions?|openings?)\s+open\s+right\s+now\b|\bhave\s+(?:two|three|\d+)\s+roles\s+open\b"
+    r"|\bwir\s+suchen\b|\bsuchen\s+wir\b|\bnous\s+recherchons\b|\bbuscamos\b|\bcerchiamo\b",
     _F,
 )
 _REQUIREMENTS = re.compile(
@@ -59,7 +60,9 @@ _REQUIREMENTS = re.compile(
     r"qualifications|what\s+you(?:'ll|’ll| will)\s+need|what\s+we\s+need|"
     r"what\s+we(?:'d|’d| would)\s+love\s+to\s+see|what\s+we(?:'re|’re| are)\s+looking\s+for|"
     r"you\s+have|who\s+should\s+apply|who\s+can\s+apply|(?:dein|ihr|your)\s+profile?|profile|"
-    r"you\s+might\s+be\s+a\s+good\s+fit|preferred|nice\s+to\s+have)\b"
+    r"you\s+might\s+be\s+a\s+good\s+fit|preferred|nice\s+to\s+have|anforderungen|qualifikationen|"
+    r"das\s+bringst\s+du\s+mit|was\s+du\s+mitbringst|das\s+wünschen\s+wir\s+uns|dein\s+skillset|"
+    r"profil\s+recherché|votre\s+profil|requisitos|requisiti)\b"
     r"|\bcandidates?\s+should\b|\bthe\s+successful\s+candidate\b|\byou\s+should\s+be\b"
     r"|\byou\s+(?:are|'re|’re)\s+(?:enrolled|studying|a\s+student|currently)\b"
     r"|\b(?:pursuing|enrolled\s+in)\s+an?\s+(?:bs|ms|ba|bachelor|master|degree|co-?op)"
@@ -71,7 +74,8 @@ _REQUIREMENTS = re.compile(
 _DUTIES = re.compile(
     r"^\W*(?:responsibilities|what\s+you(?:'ll|’ll|\s+will|'d|’d|\s+would)\s+(?:be\s+)?do(?:ing)?|"
     r"the\s+role|your\s+role|deine\s+aufgaben|main\s+tasks|tasks|duties|the\s+intern\s+will|"
-    r"what\s+it\s+involves|in\s+this\s+role)\b"
+    r"what\s+it\s+involves|in\s+this\s+role|aufgaben|deine\s+aufgaben|was\s+dich\s+erwartet|"
+    r"deine\s+rolle|tätigkeiten|verantwortlichkeiten|vos\s+missions|missions|responsabilidades)\b"
     r"|\b(?:the\s+)?interns?\s+will\s+(?!be\s+(?:back|returning))"
     r"|\bin\s+this\s+role,?\s+you\b|\bas\s+an?\s+intern,?\s+you\s+will\b"
     r"|\byou(?:'ll|’ll| will|'d|’d| would)\s+(?:be\s+)?(?:work(?:ing)?\s+on|help(?:ing)?|own|build|"
@@ -86,14 +90,15 @@ _PAY = re.compile(
     r"(?:\s*[–-]\s*[$€£]?\d[\d,.]*\s*k?)?\s*(?:cad\s*)?(?:/|per\s+|an?\s+|pro\s+rata)\s*"
     r"(?:hour|hr|h\b|month|mo\b|week|wk|year|yr|summer)?"
     r"|\b(?:stipend|salary|hourly\s+rate|monthly\s+allowance|allowance\s+of|pay(?:ment)?\s*:|"
-    r"rate\s*:|compensation\s*:|paid\s+(?:summer\s+)?internship|paid\s+position|"
+    r"rate\s*:|compensation\s*:|paid\s+(?:summer\s+)?internship|paid\s+position|vergütung|gehalt|"
     r"it(?:'s|’s| is)\s+paid|pays\s+[$€£]|conditions\s*:)\b",
     _F,
 )
 _PLACE = re.compile(
-    r"^\W*(?:location|where|standort|headquarters|based\s+in)\s*:"
+    r"^\W*(?:location|where|standort|arbeitsort|einsatzort|headquarters|based\s+in)\s*:"
+    r"|^\W*📍"
     r"|\b(?:based\s+in|in\s+our\s+\w+(?:\s+\w+)?\s+office|(?:on-?site|hybrid|fully\s+remote)\b)"
-    r"|\bremote\s*\((?:americas|europe|us|eu|anywhere|utc)",
+    r"|\bremote\s*\((?:americas|europe|us|eu|anywhere|utc)|\b100\s*%\s*remote\b",
     _F,
 )
 _DURATION = re.compile(
@@ -102,7 +107,9 @@ _DURATION = re.compile(
     r"(?!\s+(?:ago|later|long\s+internship\s+at))"
     r"|\b(?:starting|from|start(?:s|ing)?\s+in)\s+(?:in\s+)?(?:january|february|march|april|may|june|"
     r"july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b"
-    r"|\b\d+\s*(?:h|hrs|hours)\s*(?:/|a|per)\s*week\b",
+    r"|\b\d+\s*(?:h|hrs|hours)\s*(?:/|a|per)\s*week\b"
+    r"|\bab\s+sofort\b|\bzum\s+nächstmöglichen\s+zeitpunkt\b|\b\d+\s*(?:-\s*\d+\s*)?stunden\s+"
+    r"(?:pro|die|/|je)\s*woche\b|\b(?:vollzeit|teilzeit)\b|\bzum\s+\d{1,2}\.\d{1,2}\.",
     _F,
 )
 _APPLY = re.compile(
@@ -111,6 +118,7 @@ _APPLY = re.compile(
     r"send\s+(?:your|us\s+your|me\s+your|a|an)\s+(?:cv|resume|application|writing\s+sample|github|"
     r"cover\s+letter)|(?:please\s+)?send\s+your\s+(?:cv|application)|"
     r"email\s+(?:your|me|us)\b|submit\s+(?:a|your)\s+(?:resume|cv|application)|"
+    r"jetzt\s+bewerben|deine\s+bewerbung|ihre\s+bewerbung|bewerbungsunterlagen|postuler|"
     r"applications?\s+(?:close|deadline|are\s+reviewed\s+on|open\s+until)|"
     r"deadline(?:\s+for\s+applications)?\s*(?::|is)|review\s+of\s+applications|"
     r"closes?\s+(?:friday|sunday|monday|\d|on|in)|apply\s+through\s+(?:the|your)|"
@@ -165,20 +173,29 @@ _QA = re.compile(r"^\s*(?:q|a)\s*[:.]", _F)
 # -- title cues -------------------------------------------------------------------------------
 _ROLE_TITLE = re.compile(
     r"\b(?:intern|internship|co-?op|apprenticeship|werkstudent|student\s+researcher|trainee|"
-    r"summer\s+analyst|researcher|engineer|analyst|developer|designer)\b",
+    r"summer\s+analyst|researcher|engineer|analyst|developer|designer|praktikum|praktikant\w*|"
+    r"pflichtpraktikum|werkstudent\w*|ausbildung|azubi|duales\s+studium|stagiaire|alternance|"
+    r"manager|specialist|assistant|consultant|associate|scientist|coordinator)\b",
     re.IGNORECASE,
 )
 _POSTING_TITLE = re.compile(
     r"^\s*(?:hiring|job|open\s+(?:call|position)|apply\s+now|now\s+accepting|internship\s*(?:opportunity)?:|"
     r"we(?:'re|’re| are)\s+hiring|join\s+us|come\s+(?:intern|work)\s+with\s+us)\b"
     r"|\b(?:wanted|hiring|we\s+need|looking\s+for|openings?|"
-    r"internships?\s+closing|taking\s+interns)\b",
+    r"internships?\s+closing|taking\s+interns)\b"
+    # the gender marker German, Austrian and Swiss job ads put after every title: "(m/w/d)"
+    r"|\((?:[mwfdx]|div|gn|all\s+genders?)(?:\s*[/|,*]\s*(?:[mwfdx]|div|gn)){0,3}\)|"
+    r"\b[mwf]/[mwf]/[dx]\b|\(\s*(?:gn|all\s+genders?)\s*\*?\)",
     re.IGNORECASE,
 )
 
 
-def cues(title: str, text: str) -> list[Cue]:
-    """Every cue that fires on an entry, with its weight (positive: posting)."""
+def cues(title: str, text: str, *, located: bool = False) -> list[Cue]:
+    """Every cue that fires on an entry, with its weight (positive: posting).
+
+    ``located``: the source gives the entry a location line of its own (a feed's region, a
+    job board's place field), which is a concrete term like "Location:" in the text.
+    """
     fired: list[Cue] = []
 
     def add(name: str, weight: float, group: str, hits: int = 1, cap: int = 1) -> None:
@@ -191,7 +208,7 @@ def cues(title: str, text: str) -> list[Cue]:
     listed = len(_LISTED_ROLE.findall(text))
     add("list of openings", 3.0, "offer", 1 if listed >= 2 else 0)
     add("pay", 1.5, "terms", len(_PAY.findall(text)), 2)
-    add("place", 1.0, "terms", len(_PLACE.findall(text)))
+    add("place", 1.0, "terms", len(_PLACE.findall(text)) + int(located))
     add("duration or start", 1.0, "terms", len(_DURATION.findall(text)), 2)
     add("how to apply", 2.0, "terms", len(_APPLY.findall(text)), 2)
     add("contact or job link", 1.0, "terms", len(_CONTACT.findall(text)))
@@ -213,9 +230,9 @@ def score(title: str, text: str) -> float:
     return sum(c.weight for c in cues(title, text))
 
 
-def classify_entry(title: str, text: str) -> Label:
+def classify_entry(title: str, text: str, *, located: bool = False) -> Label:
     """"posting" when the entry offers a role with concrete terms (see module doc), else "article"."""
-    fired = cues(title, text)
+    fired = cues(title, text, located=located)
     groups = {c.group for c in fired if c.weight > 0}
     total = sum(c.weight for c in fired)
     if total >= THRESHOLD and "offer" in groups and "terms" in groups:

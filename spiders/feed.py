@@ -136,7 +136,7 @@ class FeedSpider(BaseSpider):
         return Posting(
             id=self.posting_id(entry["id"]),
             source=self.source.name,
-            kind=classify_entry(entry["title"], body),
+            kind=classify_entry(entry["title"], body, located=bool(entry["region"])),
             company=company,
             title=title,
             url=canonical_url(entry["_link"]) if entry["_link"] else "",

@@ -85,7 +85,11 @@ _PHRASES: dict[Category, tuple[str, ...]] = {
                  "investment banking"),
 }
 # Substrings that name a family inside compound words ("Softwareentwicklung").
-_INSIDE: dict[Category, tuple[str, ...]] = {"software": ("software",), "marketing": ("marketing",)}
+_INSIDE: dict[Category, tuple[str, ...]] = {
+    "software": ("software",), "marketing": ("marketing",),
+    "design": ("grafikdesign", "kommunikationsdesign", "mediengestalt", "webdesign",
+               "produktdesign", "art direction", "artdirection"),
+}
 # Phrases rewritten before matching, so that one family does not leak into another.
 _REWRITES: tuple[tuple[str, str], ...] = (
     *((f" {w} design ", " hw_design ") for w in ("hardware", "analog", "chip", "circuit",
@@ -112,6 +116,10 @@ _GENERIC = frozenset((
     "teams", "team", "role", "expression", "of", "interest", "talent", "pool", "stage", "us",
     "uk", "remote", "hiring", "we", "re", "join", "our", "now", "open", "apply", "this", "as",
     "an", "a", "the", "for", "in", "and", "to", "m", "w", "d", "f", "x", "h",
+    # German job-ad words that carry no role
+    "im", "bereich", "praktikum", "praktikant", "praktikantin", "pflichtpraktikum",
+    "werkstudent", "werkstudentin", "ausbildung", "zum", "zur", "als", "und", "mit", "dual",
+    "duales", "studium", "div", "gn", "all", "genders", "in", "innen",
 ))
 
 _ENGINEERING = frozenset(("engineer", "engineering", "engineers"))

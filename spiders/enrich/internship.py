@@ -2,7 +2,8 @@
 
 Internship words: intern, internship, co-op, (industrial/summer/year) placement,
 apprentice(ship), working student (Werkstudent), industrial year / year in industry,
-"Summer Analyst" / "Summer Associate", Praktikum, stagiaire, alternance.
+"Summer Analyst" / "Summer Associate", Praktikum (also "Pflichtpraktikum"), Praktikant,
+Ausbildung and duales Studium (German apprenticeships), stagiaire, alternance.
 Not internships: "internal", "international", "internet" (whole-word match), and roles that
 look after interns ("Intern Mentor", "University Recruiter, Internships",
 "Internship Program Manager"). The description is not read: "we also hire interns"
@@ -15,7 +16,8 @@ import re
 
 _INTERN_TITLE = re.compile(
     r"\b(?:interns?|internships?|co-?op|coop|apprentice(?:ship)?s?|working\s+student|"
-    r"werkstudent(?:in)?|praktikum|praktikant(?:in)?|stagiaire|alternance|alternant|"
+    r"werkstudent(?:in|en)?|\w*praktikum|\w*praktikant(?:in|en)?|stagiaire|alternance|alternant|"
+    r"ausbildung|azubi|auszubildende[rn]?|duales?\s+studium|duale[rn]?\s+student(?:in)?|"
     r"industrial\s+(?:year|placement|trainee)|year\s+in\s+industry|sandwich\s+placement|"
     r"placement(?:\s+year)?|summer\s+(?:analyst|associate|student)|student\s+researcher)\b",
     re.IGNORECASE,
@@ -26,6 +28,11 @@ _ABOUT_INTERNS = re.compile(
     r"program(?:me)?\s+lead|talent\s+acquisition)\b",
     re.IGNORECASE,
 )
+# The role is for an intern when the intern word comes last, after the field:
+# "Recruiting Intern", "Praktikant Recruiting" is the field after a German role word.
+_INTERN_HEAD = re.compile(
+    r"\b(?:intern|praktikant(?:in)?|werkstudent(?:in)?|\w*praktikum|apprentice|co-?op)\b"
+    r"(?!\s*(?:mentor|recruiter|coordinator|program))", re.IGNORECASE)
 # "Placement" as a job family outside internships.
 _PLACEMENT_JOB = re.compile(
     r"\b(?:ad|media|product|job|student|career|patient)\s+placement|placement\s+"
@@ -49,7 +56,13 @@ def is_internship(title: str, employment_type: str | None) -> bool:
         return True
     if not _INTERN_TITLE.search(title):
         return False
-    if _ABOUT_INTERNS.search(title):
-        return False
+    about = _ABOUT_INTERNS.search(title)
+    if about:
+        head = _INTERN_HEAD.search(title)
+        # "Recruiting Intern" and "Praktikant Recruiting" are internships; "Intern Mentor",
+        # "University Recruiter, Internships" are not
+        if head is None or (head.start() < about.start() and not re.match(
+                r"(?:praktikant|werkstudent|\w*praktikum)", head[0], re.IGNORECASE)):
+            return False
     stripped = _PLACEMENT_JOB.sub(" ", title)
     return bool(_INTERN_TITLE.search(stripped))

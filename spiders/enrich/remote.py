@@ -49,7 +49,7 @@ _TEXT_HYBRID = fast_regex(
     r"approach|search|quantum|networks?|solutions?|infrastructure|engine|model\s+of|of\b|"
     r"mix|blend|environments?|multi-?cloud|data|systems?|architecture|"
     r"team|company|culture|workforce|organi[sz]ation|-first))|"
-    r"\bh[íi]brid[oa]\b|"
+    r"\bh[íi]brid[oa]\b|\bhybride[sn]?\s+(?:arbeit\w*|modell|working)|"
     rf"\b{_N}\s*(?:\+\s*)?(?:days?|x)\s+(?:(?:a|per|each)\s+week\s+)?(?:in|at|from)\s+"
     r"(?:the\s+|our\s+)?(?:[A-Z][\w ]{0,20}\s)?(?:office|studio|hub)|"
     rf"\b(?:in\s+the\s+office|on\s+campus|on-?site)\s+{_N}\s+days?\b|"
