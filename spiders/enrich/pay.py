@@ -111,6 +111,9 @@ def country_hint(texts: list[str]) -> set[str]:
     Used only when no location was resolved, to read an ambiguous "$" or "¥".
     """
     for text in texts:
+        low = text.lower()
+        if not any(word in low for word in _COUNTRY_WORDS):
+            continue
         found = {_COUNTRY_WORDS[m[0].lower()] for m in _COUNTRY_RE.finditer(text)}
         if len(found) == 1:
             return found

@@ -28,9 +28,12 @@ statement. Texts longer than :data:`MAX_CHARS` are cut there first (bad input is
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
+
+from spiders.enrich.text import fast_regex
 
 Kind = Literal["job", "duties", "qualifications", "location", "pay", "benefits", "about", "legal",
                "testimonial", "apply"]
@@ -43,9 +46,7 @@ BOILERPLATE: frozenset[Kind] = frozenset({"about", "legal", "testimonial"})
 #: pay ranges do live in pay-transparency (legal) text
 PAY_DROP: frozenset[Kind] = frozenset({"about", "testimonial"})
 
-_HEADINGS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(pattern, re.IGNORECASE))
-    for kind, pattern in (
+_HEADING_PATTERNS: tuple[tuple[Kind, str], ...] = (
         ("testimonial", r"testimonials?|what\s+(?:our|past|former)\s+(?:interns?|students?|alumni)"
                         r"\s+(?:say|said|think)|hear\s+from\s+(?:our|past|former)|"
                         r"(?:intern|alumni)\s+(?:stories|spotlights?|voices)|meet\s+(?:our|the|some)\s+"
@@ -86,11 +87,13 @@ _HEADINGS: tuple[tuple[Kind, re.Pattern[str]], ...] = tuple(
                    r"team|project)|job\s+(?:description|summary|overview)|position\s+(?:summary|"
                    r"overview|description)|role\s+(?:overview|description|summary)|overview|"
                    r"in\s+this\s+role|day[- ]to[- ]day|your\s+impact|description"),
-    )
 )
-_HEADING_CLEAN = re.compile(r"^[\s#*_>•·\-–—|]+|[\s*_:|.\-–—]+$")
-_SENTENCE_END = re.compile(r"[.!?;,]\s*$|\.\s+\w")
-_LEGAL_LINE = re.compile(
+# One pattern, one named group per kind (first listed wins): a heading costs one match.
+_HEADINGS = re.compile("|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _HEADING_PATTERNS),
+                       re.IGNORECASE)
+# The first argument of fast_regex: the characters the pattern's alternatives start with.
+_LEGAL_LINE = fast_regex(
+    "aefijlprsw",
     r"equal\s+(?:employment\s+)?opportunit|without\s+regard\s+to|regardless\s+of\s+(?:race|age|"
     r"gender|sex)|race,\s+(?:colou?r|religion|creed)|reasonable\s+accommodation|pay\s+transparency|"
     r"e-verify|affirmative\s+action|protected\s+veteran|fair\s+chance|arrest\s+(?:and|or)\s+"
@@ -103,7 +106,8 @@ _LEGAL_LINE = re.compile(
 _LEGAL_KEYS = ("opportunit", "regard", "regardless", "race,", "accommodation", "transparency",
                "verify", "affirmative", "veteran", "fair chance", "conviction", "performed in",
                "applicable", "accordance", "privacy", "fraud", "scam")
-_TESTIMONIAL_LINE = re.compile(
+_TESTIMONIAL_LINE = fast_regex(
+    "\\s\"“„«—–\\-12afipsw",
     r"^\s*[\"“„«][^\"”»]{40,}|^\s*(?:[—–]|--)\s*[A-Z][\w.'’ -]{1,40},|"
     r"\b(?:former|past|previous)\s+(?:\w+\s+)?interns?\b|\b(?:19|20)\d\d\s+(?:\w+\s+)?intern\b(?!ship)|"
     r"\b(?:spring|summer|fall|autumn|winter)\s+(?:19|20)\d\d\s+(?:\w+\s+)?(?:intern|cohort)\b(?!ship)|"
@@ -111,7 +115,8 @@ _TESTIMONIAL_LINE = re.compile(
     re.IGNORECASE,
 )
 # A line that speaks about the job again after "About us" or "Benefits".
-_JOB_AGAIN = re.compile(
+_JOB_AGAIN = fast_regex(
+    "aiotwy",
     r"\b(?:in\s+this\s+(?:role|position|internship)|as\s+an?\s+(?:\w+\s+){0,3}?(?:intern|co-?op)\b|"
     r"(?:we(?:'re|’re|\s+are)|is|are)\s+(?:currently\s+)?(?:looking\s+for|seeking|hiring)|"
     r"you\s+will\s+(?!(?:also\s+)?(?:receive|get|enjoy|have\s+access|be\s+eligible))|"
@@ -123,88 +128,129 @@ _JOB_AGAIN = re.compile(
 _QUESTION_ANSWER = re.compile(r"^\W*(?:yes|no|n/?a|none|true|false|select\.*|-+)\W*$", re.I)
 
 
+_JOB_WORDS = ("in this", "as a", "looking for", "seeking", "hiring", "you will", "you'll",
+              "you’ll", "the intern", "the role", "the position", "internship", "co-op")
+
+
+def _maybe_job(line: str) -> bool:
+    """Cheap pre-check for :data:`_JOB_AGAIN` (its regex costs ~20 µs a line)."""
+    low = line.lower()
+    return any(word in low for word in _JOB_WORDS)
+
+
+def _maybe_testimonial(line: str) -> bool:
+    """Cheap pre-check for :data:`_TESTIMONIAL_LINE`: a quote or dash first, or an intern
+    word with a year or "former/past/previous" on the line."""
+    if line[0] in _QUOTES or line.startswith("--"):
+        return True
+    low = line.lower()
+    if "intern" not in low and "cohort" not in low:
+        return False
+    return "20" in low or "19" in low or "former" in low or "past" in low or "previous" in low
+
+
+_QUOTES = "\"“„«—–"
+
+
 @dataclass(frozen=True)
 class Line:
     kind: Kind
     text: str
 
 
+_STRIP = " \t#*_>•·-–—|:"
+
+
 def heading_kind(line: str) -> Kind | None:
     """The section a heading line opens, or None when the line is not a known heading."""
     if len(line) > 90:
         return None
-    bare = _HEADING_CLEAN.sub("", line)
-    if not bare or len(bare.split()) > 9 or _SENTENCE_END.search(bare):
+    bare = line.strip(_STRIP).rstrip(".")
+    if not bare or bare.count(" ") > 8 or ". " in bare or bare[-1] in "!?;,":
         return None
-    for kind, pattern in _HEADINGS:
-        if pattern.fullmatch(bare):
-            return kind
-    return None
+    m = _HEADINGS.fullmatch(bare)
+    return m.lastgroup if m else None  # type: ignore[return-value]
 
 
-def _legal_lines(text: str, starts: list[int]) -> set[int]:
-    """Indexes of the lines holding a legal cue, found from the keys' offsets (cheap)."""
-    from bisect import bisect_right
-
-    from spiders.enrich.text import windows
-
-    out: set[int] = set()
-    if not windows(text, _LEGAL_KEYS, 0, 0):
-        return out
-    for m in _LEGAL_LINE.finditer(text):
-        out.add(bisect_right(starts, m.start()) - 1)
-    return out
+def _legal_lines(lines: list[str], low: str, starts: list[int]) -> set[int]:
+    """Indexes of the lines holding a legal cue: the lines where a cue's key occurs (found
+    with str.find on the lowered text, cheap) that the full pattern then confirms."""
+    candidates: set[int] = set()
+    for key in _LEGAL_KEYS:
+        at = low.find(key)
+        while at != -1:
+            candidates.add(bisect_right(starts, at) - 1)
+            at = low.find(key, at + 1)
+    return {i for i in candidates if _LEGAL_LINE.search(lines[i])}
 
 
 @lru_cache(maxsize=8)
-def split_sections(text: str) -> tuple[Line, ...]:
-    """Every line of ``text`` with the kind of section it is in (see module doc)."""
-    text = text[:MAX_CHARS]
+def _kinds(text: str) -> tuple[list[str], list[Kind]]:
+    """The lines of ``text`` and the kind of each (see module doc)."""
     lines = text.split("\n")
     starts: list[int] = []
     offset = 0
     for line in lines:
         starts.append(offset)
         offset += len(line) + 1
-    legal = _legal_lines(text, starts)
+    low = text.lower()
+    if len(low) != len(text):  # a few characters change length when lowered
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    legal = _legal_lines(lines, low, starts)
     current: Kind = "job"
-    out: list[Line] = []
+    kinds: list[Kind] = []
+    append = kinds.append
     for index, line in enumerate(lines):
-        stripped = line.strip()
-        if not stripped:
-            out.append(Line(current, line))
+        if not line or line.isspace():
+            append(current)
             continue
-        kind = heading_kind(stripped) if len(stripped) <= 90 else None
-        if kind is not None:
-            current = kind
-            out.append(Line(kind, line))
-            continue
-        if current in ("about", "benefits") and _JOB_AGAIN.search(stripped):
+        if len(line) <= 90 and line[-1] not in ".!?;,)":
+            kind = heading_kind(line)
+            if kind is not None:
+                current = kind
+                append(kind)
+                continue
+        if current in ("about", "benefits") and _maybe_job(line) and _JOB_AGAIN.search(line):
             current = "job"
         if index in legal:
-            out.append(Line("legal", line))
-        elif current not in ("legal",) and _TESTIMONIAL_LINE.search(stripped):
-            out.append(Line("testimonial", line))
+            append("legal")
+        elif current != "legal" and _maybe_testimonial(line.strip()) and _TESTIMONIAL_LINE.search(
+                line):
+            append("testimonial")
         else:
-            out.append(Line(current, line))
-    return tuple(out)
+            append(current)
+    return lines, kinds
+
+
+def split_sections(text: str) -> tuple[Line, ...]:
+    """Every line of ``text`` (cut at :data:`MAX_CHARS`) with the kind of section it is in."""
+    lines, kinds = _kinds(text[:MAX_CHARS])
+    return tuple(Line(k, t) for k, t in zip(kinds, lines, strict=True))
 
 
 @lru_cache(maxsize=32)
 def readable(text: str, drop: frozenset[Kind] = BOILERPLATE) -> str:
-    """``text`` without the lines of the ``drop`` kinds and without question lines."""
+    """``text`` without the lines of the ``drop`` kinds and without question lines.
+
+    ``text`` itself (the same object) when nothing is left out, so the key positions found
+    in it (spiders/enrich/text.windows) are shared with the fields that read it whole.
+    """
+    lines, kinds = _kinds(text[:MAX_CHARS])
     keep: list[str] = []
     after_question = False
-    for line in split_sections(text):
-        stripped = line.text.strip()
-        if after_question and _QUESTION_ANSWER.match(stripped):
+    dropped = len(text) > MAX_CHARS
+    for line, kind in zip(lines, kinds, strict=True):
+        if after_question and _QUESTION_ANSWER.match(line):
             after_question = False
+            dropped = True
             continue
         after_question = False
-        if stripped.endswith("?"):
+        if line.endswith("?") or line.endswith("? "):
             after_question = True
+            dropped = True
             continue
-        if line.kind in drop:
+        if kind in drop:
+            dropped = True
             continue
-        keep.append(line.text)
-    return "\n".join(keep)
+        keep.append(line)
+    return "\n".join(keep) if dropped else text
