@@ -52,7 +52,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from spiders.ashby import ashby_location, ashby_pay, ashby_remote  # noqa: E402
-from spiders.classify import classify_entry, hiring_company  # noqa: E402
+from spiders.classify import classify_entry, hiring_company, publisher  # noqa: E402
 from spiders.enrich import enrich  # noqa: E402
 from spiders.greenhouse import greenhouse_pay  # noqa: E402
 from spiders.lever import lever_pay  # noqa: E402
@@ -200,7 +200,8 @@ def build(record: dict) -> Posting:
     else:
         source_name = inp.get("feed_title") or inp.get("company") or source_type
         data["kind"] = classify_entry(title, text, located=bool(data["raw_locations"]))
-        company = hiring_company(title, text, inp.get("company")) or source_name
+        company = (hiring_company(title, text, inp.get("company"))
+                   or publisher(inp.get("feed_title")) or source_name)
         head, colon, role = title.partition(":")
         if colon and role.strip() and head.strip() == company:
             data["title"] = role.strip()  # as spiders/feed.py: "Fin: Solutions Architect"

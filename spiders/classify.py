@@ -23,6 +23,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from spiders.enrich.sections import heading_kind
+
 Label = Literal["posting", "article"]
 
 #: score at or above which an entry (that also offers a role with concrete terms) is a posting
@@ -60,7 +62,8 @@ _REQUIREMENTS = re.compile(
     r"qualifications|what\s+you(?:'ll|’ll| will)\s+need|what\s+we\s+need|"
     r"what\s+we(?:'d|’d| would)\s+love\s+to\s+see|what\s+we(?:'re|’re| are)\s+looking\s+for|"
     r"you\s+have|who\s+should\s+apply|who\s+can\s+apply|(?:dein|ihr|your)\s+profile?|profile|"
-    r"you\s+might\s+be\s+a\s+good\s+fit|preferred|nice\s+to\s+have|anforderungen|qualifikationen|"
+    r"you\s+might\s+be\s+a\s+good\s+fit|preferred|nice\s+to\s+have|"
+    r"who\s+we(?:'re|’re|\s+are)\s+looking\s+for|anforderungen|qualifikationen|"
     r"das\s+bringst\s+du\s+mit|was\s+du\s+mitbringst|das\s+wünschen\s+wir\s+uns|dein\s+skillset|"
     r"profil\s+recherché|votre\s+profil|requisitos|requisiti)\b"
     r"|\bcandidates?\s+should\b|\bthe\s+successful\s+candidate\b|\byou\s+should\s+be\b"
@@ -74,7 +77,7 @@ _REQUIREMENTS = re.compile(
 _DUTIES = re.compile(
     r"^\W*(?:responsibilities|what\s+you(?:'ll|’ll|\s+will|'d|’d|\s+would)\s+(?:be\s+)?do(?:ing)?|"
     r"the\s+role|your\s+role|deine\s+aufgaben|main\s+tasks|tasks|duties|the\s+intern\s+will|"
-    r"what\s+it\s+involves|in\s+this\s+role|aufgaben|deine\s+aufgaben|was\s+dich\s+erwartet|"
+    r"what\s+it\s+involves|in\s+this\s+role|what\s+the\s+role\s+is|this\s+role\s+offers|aufgaben|deine\s+aufgaben|was\s+dich\s+erwartet|"
     r"deine\s+rolle|tätigkeiten|verantwortlichkeiten|vos\s+missions|missions|responsabilidades)\b"
     r"|\b(?:the\s+)?interns?\s+will\s+(?!be\s+(?:back|returning))"
     r"|\bin\s+this\s+role,?\s+you\b|\bas\s+an?\s+intern,?\s+you\s+will\b"
@@ -119,7 +122,7 @@ _APPLY = re.compile(
     r"cover\s+letter)|(?:please\s+)?send\s+your\s+(?:cv|application)|"
     r"email\s+(?:your|me|us)\b|submit\s+(?:a|your)\s+(?:resume|cv|application)|"
     r"jetzt\s+bewerben|deine\s+bewerbung|ihre\s+bewerbung|bewerbungsunterlagen|postuler|"
-    r"applications?\s+(?:close|deadline|are\s+reviewed\s+on|open\s+until)|"
+    r"applications?\s+(?:close|deadline|are\s+reviewed\s+on|open\s+until)|closing\s+(?:on|date)\b|"
     r"deadline(?:\s+for\s+applications)?\s*(?::|is)|review\s+of\s+applications|"
     r"closes?\s+(?:friday|sunday|monday|\d|on|in)|apply\s+through\s+(?:the|your)|"
     r"positions\s+are\s+filled|mention\s+this\s+post|by\s+(?:january|february|march|april|may|june|"
@@ -143,7 +146,9 @@ _ARTICLE_TITLE = re.compile(
     r"\b(?:how\s+(?:i|we|to|our)|tips|what\s+i\s+learned|lessons?|meet\s+(?:our|the)|spotlight|"
     r"diar(?:y|ies)|recap|q\s*&\s*a|interview\s+with|stories|story|a\s+day\s+in|day\s+in\s+the\s+life|"
     r"reflections?|podcast|episode|guide|explained|why\s+(?:i|we|you)|what\s+to\s+expect|"
-    r"behind\s+the\s+scenes|ask\s+the|state\s+of|welcomes|what\s+our|i\s+turned|my|"
+    r"behind\s+the\s+scenes|ask\s+the|state\s+of|welcomes|what\s+our|i\s+turned|"
+    # "My Summer Workplace internships" names a programme; "My internship at X" is a story
+    r"my(?![\w ]{0,40}\b(?:internships|program(?:me)?)\s*$)|"
     r"is\s+it\s+worth|mistakes|should\s+i|the\s+\w+\s+(?:questions|market)|here's\s+why|built\s+this)\b"
     r"|\?\s*$",
     re.IGNORECASE,
@@ -253,7 +258,7 @@ _LABEL_WORDS = frozenset(
         "role", "vacancy", "career", "careers", "event", "webinar",
     }
 )
-_NAME = r"[A-Z][\w&.'’-]*(?:\s+(?:&\s+)?(?:[A-Z][\w&.'’-]*|of|de|the|and|for))*"
+_NAME = r"[A-Z][\w&.'’-]*(?:[ \t]+(?:&[ \t]+)?(?:[A-Z][\w&.'’-]*|of|de|the|and|for))*"
 _AT_COMPANY = re.compile(rf"\b(?:at|@)\s+({_NAME})")
 _DASH_COMPANY = re.compile(rf"\s[—–-]\s*({_NAME})\s*$")
 _ABOUT = re.compile(rf"^\W*(?i:about)\s+({_NAME})\s*$", re.MULTILINE)
@@ -272,6 +277,8 @@ _NOT_COMPANY = frozenset(
      "duration", "requirements", "what", "here", "hey", "hi", "big", "ok", "so", "little", "quick",
      "now", "looking", "remote", "hybrid", "there", "every", "your", "dein", "du", "from the careers desk"}
 )
+_BARE_ROLE = re.compile(r"^\W*(?:(?:summer|paid|student|research|graduate)\s+)?(?:intern|internship|"
+                        r"co-?op|trainee|apprentice|placement)s?\W*$", re.IGNORECASE)
 _GENERIC_START = re.compile(
     r"^(?:the\s+)?(?:summer|fall|spring|winter|paid|remote|software|data|product|research|marketing|"
     r"finance|legal|policy|editorial|hardware|backend|frontend|mechanical|communications|"
@@ -281,11 +288,14 @@ _GENERIC_START = re.compile(
 
 
 def _clean(name: str | None) -> str | None:
+    """``name`` as a company, or None when it is a label, a heading word or several lines."""
     if not name:
         return None
     name = name.strip(" .,:;!-—–'’\"")
-    if not name or name.lower() in _NOT_COMPANY or name.lower() in _LABEL_WORDS:
+    if not name or "\n" in name or name.lower() in _NOT_COMPANY or name.lower() in _LABEL_WORDS:
         return None
+    if heading_kind(name) is not None or _CHROME.match(name):
+        return None  # "Overview", "Job Description", "Benefits": a heading, not a company
     if len(name.split()) > 6:
         return None
     return name
@@ -309,6 +319,8 @@ def hiring_company(title: str, text: str, default: str | None) -> str | None:
         match = pattern.search(text)
         if match and _clean(match.group(1)):
             return _clean(match.group(1))
+    if above := _line_before_title(title, text):
+        return above
     for match in _IS_HIRING.finditer(text):
         # "The Visual Computing Lab at ETH Zurich is offering": the institution hires
         groups = match.groups()
@@ -317,12 +329,62 @@ def hiring_company(title: str, text: str, default: str | None) -> str | None:
             return name
     for pattern in (_AT_COMPANY, _DASH_COMPANY):
         match = pattern.search(title)
+        if match and pattern is _DASH_COMPANY and _BARE_ROLE.match(title[: match.start()]):
+            continue
         if match:
             name = _clean(re.sub(r"\s*\(.*$", "", match.group(1)))
             if (name and not _ROLE_TITLE.search(name) and not _GENERIC_START.match(name)
                     and not _is_place(name) and not _named_as_place(name, text)):
                 return name
     return default
+
+
+_CHROME = re.compile(
+    r"^(?:logo|home|menu|search|sign\s+in|log\s+in|apply(?:\s+now)?|share|back|next|previous|"
+    r"job\s+(?:details|description|posting)|career\s+opportunities|open\s+positions|"
+    r"(?:full|part)[- ]time|internship|intern|contract|permanent|temporary)$",
+    re.IGNORECASE,
+)
+_FEED_WORDS = re.compile(
+    r"[\s:|–—-]*\b(?:official\s+)?(?:engineering\s+|tech\s+|careers?\s+|product\s+|company\s+)?"
+    r"(?:blog|news(?:room)?|newsletter|updates|stories|journal|magazine|podcast|feed|rss|posts)\b"
+    r"[\s:|–—-]*",
+    re.IGNORECASE,
+)
+
+
+def publisher(feed_title: str | None) -> str | None:
+    """The organisation a feed belongs to, from its title: "RStudio Blog" -> "RStudio".
+
+    None when the title is only feed words or not a proper name ("Internship News",
+    "The Weekly Digest"): the feed's own name is never taken for a company.
+    """
+    if not feed_title:
+        return None
+    name = _FEED_WORDS.sub(" ", feed_title).strip(" .,:;|–—-")
+    if not name or name == feed_title.strip() or not _proper_name(name):
+        return None
+    return _clean(name)
+
+
+def _line_before_title(title: str, text: str) -> str | None:
+    """A careers page's company line just above the job's title line ("Housing and
+    Development Board" / "Intern - Automated Repairs ..."), within the page's first lines."""
+    want = " ".join(title.split()).casefold()[:60]
+    if len(want) < 8:
+        return None
+    lines = text[:4000].split("\n")[:40]
+    for index, line in enumerate(lines):
+        if not " ".join(line.split()).casefold().startswith(want):
+            continue
+        before = [x.strip() for x in lines[max(0, index - 4):index] if x.strip()]
+        for candidate in reversed(before[-2:]):
+            if _proper_name(candidate) and not _ROLE_TITLE.search(candidate):
+                name = _clean(candidate)
+                if name and not _GENERIC_START.match(name) and not _is_place(name):
+                    return name
+        return None
+    return None
 
 
 def _proper_name(text: str) -> bool:

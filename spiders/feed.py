@@ -30,7 +30,7 @@ from twisted.python.failure import Failure
 from config.clock import iso
 from config.models import TypeSpec
 from spiders.base import BaseSpider, MalformedResponse
-from spiders.classify import classify_entry, hiring_company
+from spiders.classify import classify_entry, hiring_company, publisher
 from spiders.maintext import main_text
 from spiders.text import html_to_text
 from store.models import Posting
@@ -129,7 +129,8 @@ class FeedSpider(BaseSpider):
     def posting(self, entry: dict[str, Any], text: str | None = None) -> Posting:
         body = text if text else entry["text"]
         title = entry["title"]
-        company = hiring_company(title, body, self.company) or self.source.name
+        company = (hiring_company(title, body, self.company) or publisher(self.feed_title)
+                   or self.source.name)
         head, colon, role = title.partition(":")
         if colon and role.strip() and head.strip() == company:
             title = role.strip()  # "Fin: Solutions Architect": the role is after the company

@@ -22,7 +22,7 @@ from spiders.enrich.text import MONTH_RE, fast_regex, month, windows
 _TRIGGER = (r"(?:application\s+deadline|deadline(?:\s+(?:to|for)\s+(?:apply|applications?))?|"
             r"apply\s+(?:by|before|until)|applications?\s+(?:for\s+[^.\n]{0,40}?\s+)?(?:will\s+)?"
             r"(?:close|closes|closing|"
-            r"are\s+due|due|must\s+be\s+(?:received|submitted)\s+by)|closing\s+date|"
+            r"are\s+due|due|must\s+be\s+(?:received|submitted)\s+by)|closing\s+(?:date|on)|closes\s+on|"
             r"no\s+later\s+than|(?:submit|send)\s+[^.\n]{0,40}?\s+by|last\s+date\s+(?:to\s+apply|for\s+"
             r"applications?)|applications?\s+(?:are\s+|will\s+be\s+)?(?:open|accepted|received)"
             r"\s+until|valid\s+through)")

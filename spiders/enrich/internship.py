@@ -6,8 +6,10 @@ apprentice(ship), working student (Werkstudent), industrial year / year in indus
 Ausbildung and duales Studium (German apprenticeships), stagiaire, alternance.
 Not internships: "internal", "international", "internet" (whole-word match), and roles that
 look after interns ("Intern Mentor", "University Recruiter, Internships",
-"Internship Program Manager"). The description is not read: "we also hire interns"
-in a full-time posting would make every posting an internship.
+"Internship Program Manager"). The description is not read for words: "we also hire
+interns" in a full-time posting would make every posting an internship; only a page's own
+job-type line near the top counts (:func:`internship_line`: "Internship" alone on a line,
+"Job Type: Full-Time, Intern").
 """
 
 from __future__ import annotations
@@ -46,6 +48,20 @@ _INTERN_TYPE = re.compile(
     r"trainee(?:ship)?|placement|student)\s*$",
     re.IGNORECASE,
 )
+
+
+# A careers page's own job-type line near the top: "Internship" alone on a line,
+# "Job Type: Full-Time, Intern", "Employment type: Internship".
+_TYPE_LINE = re.compile(
+    r"^[\W_]*(?:(?:job|employment|position|contract|work)\s+type\s*:\s*(?:[\w-]+,\s*)?)?"
+    r"(?:internships?|intern|co-?op|apprenticeship|praktikum|werkstudent)[\W_]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def internship_line(text: str) -> bool:
+    """True when one of the first lines of a page is its job-type line saying internship."""
+    return _TYPE_LINE.search(text[:1500]) is not None
 
 
 def is_internship(title: str, employment_type: str | None) -> bool:

@@ -65,13 +65,14 @@ _TEXT_HYBRID = fast_regex(
 )
 _TEXT_REMOTE = fast_regex(
     "1acefilortw",
-    r"\b(?:fully|100%|completely|entirely|100\s*percent|all)[- ]remote\b|"
+    r"\b(?:fully|100%|completely|entirely|100\s*percent|all)[- ]remote(?:ly)?\b|"
     r"\b(?:this|the)\s+(?:role|position|internship|job|opportunity|co-?op)\s+(?:is|can\s+be)\s+"
     r"(?:fully\s+)?remote\b|\b(?:a|fully)\s+remote\s+(?:role|position|internship|job|"
     r"opportunity|co-?op)\b|\bremote\s+internship\b|"
     r"\bwork\s+from\s+anywhere\b|\bwork\s+remotely\s+from\b|\binterns\s+work\s+remotely\b|"
     r"\bcan\s+be\s+(?:done|performed|based)\s+remotely\b|\bremote[- ]eligible\b|"
-    r"\b(?:location|work\s+mode|workplace(?:\s+type)?|work\s+arrangement)\s*:\s*remote\b|"
+    r"\b(?:location|work\s+mode|workplace(?:\s+type)?|work\s+arrangement|remote\s+status|"
+    r"work\s+(?:type|model|location))\s*:\s*(?:fully\s+)?remote\b|"
     r"\bremote\s*[-–(]\s*(?:us|uk|usa|eu|europe|canada|india|anywhere)\b|"
     r"\bor\s+remote\b|\bremote\s+in\s+the\s+(?:us|uk|united)|\bopen\s+to\s+remote\s+candidates\b",
     re.IGNORECASE,
@@ -90,8 +91,9 @@ _TEXT_ONSITE = fast_regex(
     r"(?:on-?site|in[- ]person|office-based|in\s+office)\b|\bfully\s+on-?site\b|"
     r"\b(?:on-?site|in[- ]person|in-office)\s+(?:role|position|internship|job|program)\b|"
     r"\b(?:five|5)\s+days\s*(?:a|per|/)\s*week\b|\bin[- ]office\s+(?:five|5)\s+days\b|"
-    r"\b(?:location|work\s+mode|workplace(?:\s+type)?|work\s+arrangement)\s*:\s*"
-    r"(?:on-?site|in[- ]office|office[- ]based)\b|\bworks?\s+on\s+site\b|"
+    r"\b(?:location|work\s+mode|workplace(?:\s+type)?|work\s+arrangement|remote\s+status|"
+    r"work\s+(?:type|model|location))\s*:\s*(?:on-?site|in[- ]office|office[- ]based|in[- ]person)\b|"
+    r"\bworks?\s+on\s+site\b|"
     r"\b(?:work|working|be)\s+on-?site\b|\bon-?site\s+(?:in|at)\s+[A-Z]|"
     r"\bwork\s+from\s+(?:the\s+)?office\b|\bwfo\b|\b(?:is|are)\s+(?:fully\s+)?on-?site\b|"
     r"\brequires?\s+in[- ]person\s+work\b|\bin[- ]person\s+(?:at|in)\s+(?:our|the)\b|"
