@@ -14,8 +14,9 @@ Each record's input is built into a Posting the way production does for its sour
   is the source's; structured API fields go through the spider's own readers
   (greenhouse_pay, lever_pay, ashby_pay, ashby_remote ...); HTML through html_to_text.
 - feed, jsonld, csv, other: the text (HTML through html_to_text) is classified posting or
-  article and the hiring company found by spiders/classify.py, falling back to the
-  source's company, then the source's name (for a feed, its title).
+  article and the company found by spiders/classify.entry_company (as spiders/feed.py
+  does): the hiring company read from the entry, else the source's company, else the
+  feed's publisher; "" (unknown) rather than the feed's name.
 - Only postings are enriched (spiders/pipelines.py); an item filed as an article keeps
   every field unknown, so a posting missed as an article costs recall everywhere.
 
@@ -52,7 +53,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from spiders.ashby import ashby_location, ashby_pay, ashby_remote  # noqa: E402
-from spiders.classify import classify_entry, hiring_company, publisher  # noqa: E402
+from spiders.classify import classify_entry, entry_company  # noqa: E402
 from spiders.enrich import enrich  # noqa: E402
 from spiders.greenhouse import greenhouse_pay  # noqa: E402
 from spiders.lever import lever_pay  # noqa: E402
@@ -198,10 +199,8 @@ def build(record: dict) -> Posting:
         if source_type in ("ashby", "lever", "workday", "smartrecruiters"):
             data["is_internship"] = bool(_INTERN_TYPE.search(employment))
     else:
-        source_name = inp.get("feed_title") or inp.get("company") or source_type
         data["kind"] = classify_entry(title, text, located=bool(data["raw_locations"]))
-        company = (hiring_company(title, text, inp.get("company"))
-                   or publisher(inp.get("feed_title")) or source_name)
+        company = entry_company(data["kind"], title, text, inp.get("company"), inp.get("feed_title"))
         head, colon, role = title.partition(":")
         if colon and role.strip() and head.strip() == company:
             data["title"] = role.strip()  # as spiders/feed.py: "Fin: Solutions Architect"

@@ -58,7 +58,7 @@ _HIRING = re.compile(
     _F,
 )
 _REQUIREMENTS = re.compile(
-    r"^\W*(?:requirements|required\s+skills|(?:minimum|preferred|basic)\s+qualifications|"
+    r"^\W*(?:requirements|required\s+skills|skills\s*(?:&|and)\s*(?:qualifications|requirements)|(?:minimum|preferred|basic)\s+qualifications|"
     r"qualifications|what\s+you(?:'ll|’ll| will)\s+need|what\s+we\s+need|"
     r"what\s+we(?:'d|’d| would)\s+love\s+to\s+see|what\s+we(?:'re|’re| are)\s+looking\s+for|"
     r"you\s+have|who\s+should\s+apply|who\s+can\s+apply|(?:dein|ihr|your)\s+profile?|profile|"
@@ -75,16 +75,23 @@ _REQUIREMENTS = re.compile(
     _F,
 )
 _DUTIES = re.compile(
-    r"^\W*(?:responsibilities|what\s+you(?:'ll|’ll|\s+will|'d|’d|\s+would)\s+(?:be\s+)?do(?:ing)?|"
+    r"^\W*(?:(?:primary|key|main|core|your)\s+)?(?:responsibilities|what\s+you(?:'ll|’ll|\s+will|'d|’d|\s+would)\s+(?:be\s+)?do(?:ing)?|"
     r"the\s+role|your\s+role|deine\s+aufgaben|main\s+tasks|tasks|duties|the\s+intern\s+will|"
     r"what\s+it\s+involves|in\s+this\s+role|what\s+the\s+role\s+is|this\s+role\s+offers|aufgaben|deine\s+aufgaben|was\s+dich\s+erwartet|"
     r"deine\s+rolle|tätigkeiten|verantwortlichkeiten|vos\s+missions|missions|responsabilidades)\b"
     r"|\b(?:the\s+)?interns?\s+will\s+(?!be\s+(?:back|returning))"
-    r"|\bin\s+this\s+role,?\s+you\b|\bas\s+an?\s+intern,?\s+you\s+will\b"
+    r"|\bin\s+this\s+role,?\s+you\b|\bas\s+an?\s+(?:[\w-]+\s+){0,4}?intern,?\s+you(?:\s+will|'ll|’ll)\b"
     r"|\byou(?:'ll|’ll| will|'d|’d| would)\s+(?:be\s+)?(?:work(?:ing)?\s+on|help(?:ing)?|own|build|"
     r"write|run|join|ship|support|design|pair|assist|lead|research|train|analy[sz]e)\b"
     r"|\bduties\s+include\b|\btasks\s+include\b|\byou(?:'d|’d|\s+would)\s+be\s+\w+ing\b"
     r"|^\W*the\s+project\s*:",
+    _F,
+)
+# A job page's own fields: "Job Type: Internship", "Employment type: Full-time".
+_JOB_FIELDS = re.compile(
+    r"^\W*(?:job\s+(?:title|type|id|category|function)|employment\s+type|position\s+type|"
+    r"contract\s+type|work\s+type|remote\s+status|date\s+posted|experience\s+level|"
+    r"(?:closing|application)\s+date)\s*:",
     _F,
 )
 # -- concrete terms of an offer ----------------------------------------------------------------
@@ -149,7 +156,7 @@ _ARTICLE_TITLE = re.compile(
     r"behind\s+the\s+scenes|ask\s+the|state\s+of|welcomes|what\s+our|i\s+turned|"
     # "My Summer Workplace internships" names a programme; "My internship at X" is a story
     r"my(?![\w ]{0,40}\b(?:internships|program(?:me)?)\s*$)|"
-    r"is\s+it\s+worth|mistakes|should\s+i|the\s+\w+\s+(?:questions|market)|here's\s+why|built\s+this)\b"
+    r"is\s+it\s+worth|mistakes|should\s+i|finding|where\s+to\s+find|how\s+to\s+find|guide\s+to|the\s+\w+\s+(?:questions|market)|here's\s+why|built\s+this)\b"
     r"|\?\s*$",
     re.IGNORECASE,
 )
@@ -178,7 +185,7 @@ _QA = re.compile(r"^\s*(?:q|a)\s*[:.]", _F)
 # -- title cues -------------------------------------------------------------------------------
 _ROLE_TITLE = re.compile(
     r"\b(?:intern|internship|co-?op|apprenticeship|werkstudent|student\s+researcher|trainee|"
-    r"summer\s+analyst|researcher|engineer|analyst|developer|designer|praktikum|praktikant\w*|"
+    r"summer\s+analyst|researcher|engineer|analyst|developer|designer|traineeship|praktikum|praktikant\w*|"
     r"pflichtpraktikum|werkstudent\w*|ausbildung|azubi|duales\s+studium|stagiaire|alternance|"
     r"manager|specialist|assistant|consultant|associate|scientist|coordinator)\b",
     re.IGNORECASE,
@@ -212,6 +219,7 @@ def cues(title: str, text: str, *, located: bool = False) -> list[Cue]:
     add("duties", 1.5, "offer", len(_DUTIES.findall(text)), 2)
     listed = len(_LISTED_ROLE.findall(text))
     add("list of openings", 3.0, "offer", 1 if listed >= 2 else 0)
+    add("job-page fields", 2.0, "offer", 1 if len(_JOB_FIELDS.findall(text)) >= 2 else 0)
     add("pay", 1.5, "terms", len(_PAY.findall(text)), 2)
     add("place", 1.0, "terms", len(_PLACE.findall(text)) + int(located))
     add("duration or start", 1.0, "terms", len(_DURATION.findall(text)), 2)
@@ -241,6 +249,11 @@ def classify_entry(title: str, text: str, *, located: bool = False) -> Label:
     groups = {c.group for c in fired if c.weight > 0}
     total = sum(c.weight for c in fired)
     if total >= THRESHOLD and "offer" in groups and "terms" in groups:
+        return "posting"
+    # A job page with both a requirements and a duties section and nothing of an article
+    # ("Key Responsibilities" / "Requirements") offers a role even without stated terms.
+    names = {c.name for c in fired}
+    if {"requirements", "duties"} <= names and "article" not in {c.group for c in fired}:
         return "posting"
     return "article"
 
@@ -301,15 +314,42 @@ def _clean(name: str | None) -> str | None:
     return name
 
 
-def hiring_company(title: str, text: str, default: str | None) -> str | None:
+def entry_company(kind: Label, title: str, text: str, configured: str | None,
+                  feed_title: str | None) -> str:
+    """The company of a feed or page entry; "" when nothing names one.
+
+    A posting: the hiring company read from the entry, else the source's configured
+    company, else the feed's publisher ("RStudio Blog" -> RStudio). An article: only a
+    company the text says hires ("Company: X", "X is hiring"), else the source's configured
+    company, else a one-word publisher (a personal blog "Chris Norris - Medium" is no company); a story's other names (authors, bylines, dates) are not companies.
+    Never the feed's or the source's own name.
+    """
+    if kind == "article":
+        return (hiring_company(title, text, configured, strict=True)
+                or publisher(feed_title, single_word=True) or "")
+    return hiring_company(title, text, configured) or publisher(feed_title) or ""
+
+
+def hiring_company(title: str, text: str, default: str | None, *, strict: bool = False) -> str | None:
     """The company that hires, read from the entry; else `default` (the source's `company`).
 
     In order: a WeWorkRemotely-style title "Company: Role" (the part before the colon, unless
     it is a label such as "Internship:" or "Hiring:"), "About Company" / "Company: X" lines,
     "Company is hiring/offering/looking for ..." in the text, "Role at Company" or
     "Role — Company" in the title. A title-only name must be a proper name, not a role or a
-    place in parentheses.
+    place in parentheses. ``strict`` (articles): only "Company: X" lines and "X is hiring"
+    sentences, then `default`.
     """
+    if strict:
+        match = _COMPANY_LINE.search(text)
+        if match and _clean(match.group(1)):
+            return _clean(match.group(1))
+        for match in _IS_HIRING.finditer(text):
+            groups = match.groups()
+            name = _clean(groups[1] or groups[0] or groups[3] or groups[2] or groups[4])
+            if name and not _GENERIC_START.match(name):
+                return name
+        return default
     head, sep, _rest = title.partition(":")
     if sep and head.strip().lower() not in _LABEL_WORDS and _proper_name(head):
         name = _clean(head)
@@ -347,13 +387,14 @@ _CHROME = re.compile(
 )
 _FEED_WORDS = re.compile(
     r"[\s:|–—-]*\b(?:official\s+)?(?:engineering\s+|tech\s+|careers?\s+|product\s+|company\s+)?"
-    r"(?:blog|news(?:room)?|newsletter|updates|stories|journal|magazine|podcast|feed|rss|posts)\b"
+    r"(?:blog|news(?:room)?|newsletter|updates|stories|journal|magazine|podcast|feed|rss|posts|"
+    r"medium|substack|blogspot|wordpress|tumblr)\b"
     r"[\s:|–—-]*",
     re.IGNORECASE,
 )
 
 
-def publisher(feed_title: str | None) -> str | None:
+def publisher(feed_title: str | None, *, single_word: bool = False) -> str | None:
     """The organisation a feed belongs to, from its title: "RStudio Blog" -> "RStudio".
 
     None when the title is only feed words or not a proper name ("Internship News",
@@ -361,8 +402,12 @@ def publisher(feed_title: str | None) -> str | None:
     """
     if not feed_title:
         return None
-    name = _FEED_WORDS.sub(" ", feed_title).strip(" .,:;|–—-")
+    name = _FEED_WORDS.sub(" ", feed_title).strip(" .,:;|–—-&")
+    name = re.sub(r"\s+(?:engineering|tech|technology|careers?|&|and)$", "", name,
+                  flags=re.IGNORECASE).strip(" .,:;|–—-&")
     if not name or name == feed_title.strip() or not _proper_name(name):
+        return None
+    if single_word and " " in name:
         return None
     return _clean(name)
 

@@ -67,13 +67,16 @@ _HEADING_PATTERNS: tuple[tuple[Kind, str], ...] = (
         ("benefits", r"(?:our\s+|your\s+|the\s+)?(?:benefits|perks)(?:\s+\w+){0,3}|"
                      r"what\s+we\s+offer(?:\s+you)?|why\s+(?:join|work\s+(?:at|with|for))\b.*|"
                      r"why\s+you(?:'ll|’ll|\s+will)\s+love.*|what(?:'s|’s|\s+is)\s+in\s+it\s+for\s+you|"
-                     r"we\s+offer|life\s+at\b.*|working\s+at\b.*"),
+                     r"we\s+offer|life\s+at\b.*|working\s+at\b.*|"
+                     r"what\s+you(?:'ll|’ll|\s+will)\s+(?:get|gain)(?:\s+out\s+of\s+(?:this|the)\s+"
+                     r"internship)?"),
         ("about", r"about\s+(?!(?:the|this|our)\s+(?:role|job|position|internship|program\w*|"
                   r"opportunity|team|project|work)\b|you\b)[\w&.'’ -]{1,40}|who\s+we\s+are|"
                   r"our\s+(?:mission|story|company|culture|values)|company\s+(?:overview|description|"
                   r"profile)|the\s+company|overview\s+of\s+(?:the\s+)?company"),
         ("qualifications", r"(?:minimum|basic|preferred|required|desired|key|additional)?\s*"
-                           r"(?:qualifications|requirements|skills(?:\s+and\s+experience)?)|"
+                           r"(?:qualifications|requirements|skills(?:\s+(?:and|&)\s+"
+                           r"(?:experience|qualifications|requirements))?)|"
                            r"what\s+you(?:'ll|’ll|\s+will)?\s+(?:need|bring)|who\s+you\s+are|"
                            r"about\s+you|what\s+we(?:'re|’re|\s+are)\s+looking\s+for|"
                            r"(?:your\s+)?profile|eligibility|nice\s+to\s+haves?|bonus\s+points|"
@@ -84,7 +87,8 @@ _HEADING_PATTERNS: tuple[tuple[Kind, str], ...] = (
         ("duties", r"(?:key\s+|main\s+|your\s+)?(?:responsibilities|duties|tasks)|"
                    r"what\s+you(?:'ll|’ll|\s+will|\s+would)\s+(?:be\s+)?(?:do|doing|work\s+on)|"
                    r"(?:about\s+)?(?:the|this|your)\s+(?:role|job|position|internship|opportunity|"
-                   r"team|project)|job\s+(?:description|summary|overview)|position\s+(?:summary|"
+                   r"team|project)(?:\s+(?:programm?e?|program|summary|overview|description|details))?|"
+                   r"(?:primary|core|main|key)\s+(?:responsibilities|duties|tasks)|role\s+summary|job\s+(?:description|summary|overview)|position\s+(?:summary|"
                    r"overview|description)|role\s+(?:overview|description|summary)|overview|"
                    r"in\s+this\s+role|day[- ]to[- ]day|your\s+impact|description"),
 )
@@ -159,13 +163,14 @@ class Line:
 
 
 _STRIP = " \t#*_>•·-–—|:"
+_LEAD = re.compile(r"^[\W_]+")  # bullets, markdown and emoji before a heading: "💻 Duties"
 
 
 def heading_kind(line: str) -> Kind | None:
     """The section a heading line opens, or None when the line is not a known heading."""
     if len(line) > 90:
         return None
-    bare = line.strip(_STRIP).rstrip(".")
+    bare = _LEAD.sub("", line).strip(_STRIP).rstrip(".")
     if not bare or bare.count(" ") > 8 or ". " in bare or bare[-1] in "!?;,":
         return None
     m = _HEADINGS.fullmatch(bare)
