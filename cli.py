@@ -20,6 +20,7 @@ from config.errors import ConfigError
 from config.loader import load_settings, load_sources, load_subscriptions, parse_subscription
 from config.models import Settings, SourceConfig
 from config.secrets import REDACTOR, install_log_redaction, mask_url
+from store.places import UnknownPlaceError
 
 OK, FAILED, BAD_CONFIG = 0, 1, 2
 
@@ -476,7 +477,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         ctx.warn(f"config error: {exc}")
         return BAD_CONFIG
-    except (Usage, ClockError) as exc:
+    except (Usage, ClockError, UnknownPlaceError) as exc:
         ctx.warn(f"internwatch: {exc}")
         return BAD_CONFIG
     except RunLocked as exc:

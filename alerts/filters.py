@@ -17,8 +17,10 @@ Semantics of :meth:`Filter.matches` (the reference the indexed matcher must agre
   matched case-insensitively as whole words (see :func:`tokenize`) in the title or in the
   description; a phrase must appear as consecutive words in one of them. "ml" does not
   match "html"; "full-stack" matches "full stack".
-- ``companies``: equal after :func:`company_key` ("Stripe, Inc." == "stripe").
-- ``locations``: see :mod:`alerts.places`; an entry with several readings keeps them all.
+- ``companies``: equal after :func:`store.names.company_key`, the rule search and
+  de-duplication use too ("Palantir Technologies Inc." == "palantir").
+- ``locations``: resolved by the one place table (:func:`store.places.resolve_place`,
+  as search does); an entry with several readings keeps them all.
   A posting that states a place but not ``remote`` is taken as not remote: ``[London,
   remote]`` does not pass a Paris posting whose ``remote`` is null; with no place and no
   ``remote`` stated, the location is unstated and passes when ``strict`` is false.
@@ -43,8 +45,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from alerts.pay import at_least, comparable_pay
-from alerts.places import REMOTE_KEY, location_keys, norm, resolve_place
 from store.models import Category, Per, Posting
+from store.names import company_key, norm
+from store.places import REMOTE_KEY, place_keys, resolve_place
 
 # A word: letters/digits, joined by inner dots or apostrophes ("node.js", "don't"),
 # with trailing + or # kept ("c++", "c#"). Hyphens and slashes separate words.
@@ -54,11 +57,6 @@ NO_LOCATION = "loc:none"
 NO_REMOTE = "remote:none"
 NONE = "~none"  # marker key for an unstated categories/seasons list
 
-_LEGAL_SUFFIXES = frozenset({
-    "inc", "incorporated", "llc", "ltd", "limited", "corp", "corporation", "co", "company",
-    "gmbh", "plc", "sa", "ag", "bv", "nv", "pty", "llp", "lp", "se", "sarl", "srl", "spa",
-    "ab", "oy", "kk", "pte", "pvt",
-})
 _SEASON = re.compile(r"^(spring|summer|fall|winter) \d{4}$")
 
 
@@ -78,16 +76,6 @@ def singular(word: str) -> str:
 def tokenize(text: str) -> list[str]:
     """Lower-case, plural-folded words of ``text`` in order (the unit of keyword matching)."""
     return [singular(w) for w in _WORD.findall(text.lower())]
-
-
-def company_key(name: str) -> str:
-    """Case-, accent-, punctuation- and legal-suffix-insensitive company identity."""
-    words = norm(name.replace("&", " and ").replace(".", "")).split()
-    while len(words) > 1 and words[-1] in _LEGAL_SUFFIXES:
-        words.pop()
-    if len(words) > 1 and words[0] == "the":
-        words.pop(0)
-    return "".join(words)
 
 
 def season_key(season: str) -> str:
@@ -132,17 +120,13 @@ class PostingView:
     def of(cls, posting: Posting) -> PostingView:
         title = tokenize(posting.title)
         desc = tokenize(posting.description)
-        places: set[str] = set()
-        for loc in posting.locations:
-            places |= location_keys(loc)
+        places = set(place_keys(posting.locations, posting.remote))  # as search reads them
         # remote unknown counts as unstated only when no place is stated either: a
         # posting that names its city and says nothing of remote work is not remote
-        if not places:
+        if not places - {REMOTE_KEY}:
             places.add(NO_LOCATION)
             if posting.remote is None:
                 places.add(NO_REMOTE)
-        if posting.remote == "remote":
-            places.add(REMOTE_KEY)
         grad = posting.graduation
         window = None
         if grad is not None and (grad.from_ is not None or grad.to is not None):

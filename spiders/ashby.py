@@ -14,9 +14,9 @@ from scrapy.http import Response
 
 from config.models import TypeSpec
 from spiders.base import BaseSpider, MalformedResponse, parse_iso
-from spiders.enrich.places import country_code
 from spiders.text import html_to_text, tidy_text
 from store.models import Location, Pay, Posting
+from store.places import country_code
 from store.urls import canonical_url
 
 _WORKPLACE = {"remote": "remote", "hybrid": "hybrid", "onsite": "onsite", "on-site": "onsite"}

@@ -398,7 +398,7 @@ def _country(value: Any) -> str | None:
         found = pycountry.countries.get(alpha_3=upper)
         if found is not None:
             return str(found.alpha_2)
-    from spiders.enrich.places import country_code  # place data loads on first use
+    from store.places import country_code  # place data loads on first use
 
     return country_code(name)
 

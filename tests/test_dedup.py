@@ -11,8 +11,8 @@ import sqlite_utils
 
 from store.dedup import assign_clusters, create_tables, prepare
 from store.dedup_eval import load_store, score_pairs
-from store.dedup_text import company_key
 from store.models import Location, Posting
+from store.names import company_key
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "dedup"
 

@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from alerts.filters import Filter, company_key, tokenize
+from alerts.filters import Filter, tokenize
 from alerts.pay import comparable_pay, convert
-from alerts.places import UnknownPlaceError, location_keys, resolve_place
 from store.models import Location, Pay, Posting
+from store.names import company_key
+from store.places import UnknownPlaceError, location_keys, resolve_place
 
 NOW = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
 

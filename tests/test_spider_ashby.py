@@ -13,8 +13,8 @@ from config.models import SourceConfig
 from demo.servers import BoardServer, Reply
 from spiders.ashby import AshbySpider, ashby_pay
 from spiders.base import MalformedResponse
-from spiders.enrich.places import country_code
 from store.models import Pay
+from store.places import country_code
 from tests.crawlkit import run_spider
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ashby"

