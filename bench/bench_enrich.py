@@ -23,7 +23,7 @@ Each record's input is built into a Posting the way production does for its sour
 Scoring, per field (only records labelled ``posting`` count for the enriched fields):
 a non-null prediction equal to the label is a true positive (TP), a non-null different one
 a false positive (FP); a non-null label not predicted correctly is a false negative (FN).
-Lists count per element. ``is_internship`` counts ``True`` as its non-null value. Pay is
+Lists count per element (places compare without accents or case). ``is_internship`` counts ``True`` as its non-null value. Pay is
 equal when min, max, currency, per and source are; duration within 0.01 month. Company and
 title compare case- and punctuation-folded (company also without Inc/LLC/Ltd...).
 ``kind`` is accuracy over all records, with the number of articles filed as postings.
@@ -43,6 +43,7 @@ import re
 import statistics
 import sys
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -223,6 +224,13 @@ def _fold(value: str | None, company: bool = False) -> str | None:
     return " ".join(re.sub(r"[^\w]+", " ", text).split()) or None
 
 
+def _plain(name: str | None) -> str | None:
+    """A place name without accents or case: "Düsseldorf" is the label "Dusseldorf"."""
+    if name is None:
+        return None
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+
+
 def _norm(name: str, value: object) -> object:
     if value is None:
         return None
@@ -240,7 +248,7 @@ def _norm(name: str, value: object) -> object:
         return round(float(value), 2)  # type: ignore[arg-type]
     if name == "locations":
         assert isinstance(value, list)
-        return [(v.get("city"), v.get("region"), v.get("country")) for v in value]
+        return [(_plain(v.get("city")), _plain(v.get("region")), v.get("country")) for v in value]
     return value
 
 
