@@ -128,7 +128,7 @@ def _parse_one(text: str) -> Location | None:
         country = country_code(parts[2])
         if country is None:
             return None
-        # A region we cannot name ("Bavaria" is "Bayern" in ISO 3166-2) stays unknown.
+        # A region ISO 3166-2 does not name ("Bavaria" is "Bayern") is the city's own region.
         region = region_in(country, parts[1])
         if region is None:  # "Rotterdam, South Holland, Netherlands": the city's own region
             known = _known_city(parts[0], country)
