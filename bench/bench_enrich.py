@@ -13,7 +13,10 @@ Each record's input is built into a Posting the way production does for its sour
 - ATS sources (greenhouse, lever, ashby, smartrecruiters, workday): a posting; the company
   is the source's; structured API fields go through the spider's own readers
   (greenhouse_pay, lever_pay, ashby_pay, ashby_remote ...); HTML through html_to_text.
-- feed, jsonld, csv, other: the text (HTML through html_to_text) is classified posting or
+- jsonld, csv, other entries for which the source itself names the hiring company (a job
+  board's or dataset's row, a JSON-LD JobPosting's hiringOrganization) are postings with
+  that company, as spiders/jsonld.py files a JobPosting.
+- feed entries, and jsonld/csv/other entries without such fields (blog posts, pages): the text (HTML through html_to_text) is classified posting or
   article and the company found by spiders/classify.entry_company (as spiders/feed.py
   does): the hiring company read from the entry, else the source's company, else the
   feed's publisher; "" (unknown) rather than the feed's name.
@@ -193,7 +196,8 @@ def build(record: dict) -> Posting:
         "team": inp.get("team"), "employment_type": inp.get("employment_type"),
     }
     data.update(_structured(inp))
-    if source_type in ATS:
+    listed = bool(inp.get("company"))  # the source names who hires: a job listing
+    if source_type in ATS or (source_type != "feed" and listed):
         data["kind"] = "posting"
         data["company"] = inp.get("company") or source_type
         employment = str(inp.get("employment_type") or "")

@@ -54,7 +54,8 @@ _HIRING = re.compile(
     r"|\bhas\s+(?:space|room|a\s+place|an\s+opening)\s+for\b"
     r"|\bwe(?:'d|’d|\s+would)\s+love\s+to\s+have\s+an?\s+\w*\s*intern\b"
     r"|\b(?:roles?|positions?|openings?)\s+open\s+right\s+now\b|\bhave\s+(?:two|three|\d+)\s+roles\s+open\b"
-    r"|\bwir\s+suchen\b|\bsuchen\s+wir\b|\bnous\s+recherchons\b|\bbuscamos\b|\bcerchiamo\b",
+    r"|\bwir\s+suchen\b|\bsuchen\s+wir\b|\bnous\s+recherchons\b|\bbuscamos\b|\bcerchiamo\b"
+    r"|\bwij\s+zoeken\b|\bzijn\s+(?:wij\s+)?op\s+zoek\s+naar\b|\bnous\s+cherchons\b",
     _F,
 )
 _REQUIREMENTS = re.compile(
@@ -65,7 +66,8 @@ _REQUIREMENTS = re.compile(
     r"you\s+might\s+be\s+a\s+good\s+fit|preferred|nice\s+to\s+have|"
     r"who\s+we(?:'re|’re|\s+are)\s+looking\s+for|anforderungen|qualifikationen|"
     r"das\s+bringst\s+du\s+mit|was\s+du\s+mitbringst|das\s+wünschen\s+wir\s+uns|dein\s+skillset|"
-    r"profil\s+recherché|votre\s+profil|requisitos|requisiti)\b"
+    r"profil\s+recherché|votre\s+profil|requisitos|requisiti|wie\s+ben\s+jij|wat\s+(?:verwachten|vragen)"
+    r"\s+wij|functie-?eisen|jouw\s+profiel|profiel)\b"
     r"|\bcandidates?\s+should\b|\bthe\s+successful\s+candidate\b|\byou\s+should\s+be\b"
     r"|\byou\s+(?:are|'re|’re)\s+(?:enrolled|studying|a\s+student|currently)\b"
     r"|\b(?:pursuing|enrolled\s+in)\s+an?\s+(?:bs|ms|ba|bachelor|master|degree|co-?op)"
@@ -78,7 +80,9 @@ _DUTIES = re.compile(
     r"^\W*(?:(?:primary|key|main|core|your)\s+)?(?:responsibilities|what\s+you(?:'ll|’ll|\s+will|'d|’d|\s+would)\s+(?:be\s+)?do(?:ing)?|"
     r"the\s+role|your\s+role|deine\s+aufgaben|main\s+tasks|tasks|duties|the\s+intern\s+will|"
     r"what\s+it\s+involves|in\s+this\s+role|what\s+the\s+role\s+is|this\s+role\s+offers|aufgaben|deine\s+aufgaben|was\s+dich\s+erwartet|"
-    r"deine\s+rolle|tätigkeiten|verantwortlichkeiten|vos\s+missions|missions|responsabilidades)\b"
+    r"deine\s+rolle|tätigkeiten|verantwortlichkeiten|vos\s+missions|missions|responsabilidades|"
+    r"wat\s+ga\s+je\s+(?:voor\s+ons\s+)?doen|jouw\s+taken|taken|functieomschrijving|als\s+stagiai?re?\s+"
+    r"(?:ga|zul|ben)\s+je)\b"
     r"|\b(?:the\s+)?interns?\s+will\s+(?!be\s+(?:back|returning))"
     r"|\bin\s+this\s+role,?\s+you\b|\bas\s+an?\s+(?:[\w-]+\s+){0,4}?intern,?\s+you(?:\s+will|'ll|’ll)\b"
     r"|\byou(?:'ll|’ll| will|'d|’d| would)\s+(?:be\s+)?(?:work(?:ing)?\s+on|help(?:ing)?|own|build|"
@@ -101,6 +105,7 @@ _PAY = re.compile(
     r"(?:hour|hr|h\b|month|mo\b|week|wk|year|yr|summer)?"
     r"|\b(?:stipend|salary|hourly\s+rate|monthly\s+allowance|allowance\s+of|pay(?:ment)?\s*:|"
     r"rate\s*:|compensation\s*:|paid\s+(?:summer\s+)?internship|paid\s+position|vergütung|gehalt|"
+    r"stagevergoeding|gratification|rémunération|wat\s+bieden\s+wij|wij\s+bieden|"
     r"it(?:'s|’s| is)\s+paid|pays\s+[$€£]|conditions\s*:)\b",
     _F,
 )
@@ -128,7 +133,8 @@ _APPLY = re.compile(
     r"send\s+(?:your|us\s+your|me\s+your|a|an)\s+(?:cv|resume|application|writing\s+sample|github|"
     r"cover\s+letter)|(?:please\s+)?send\s+your\s+(?:cv|application)|"
     r"email\s+(?:your|me|us)\b|submit\s+(?:a|your)\s+(?:resume|cv|application)|"
-    r"jetzt\s+bewerben|deine\s+bewerbung|ihre\s+bewerbung|bewerbungsunterlagen|postuler|"
+    r"jetzt\s+bewerben|deine\s+bewerbung|ihre\s+bewerbung|bewerbungsunterlagen|postuler|solliciteer|"
+    r"sollicitatie|stuur\s+(?:je|jouw)\s+(?:cv|sollicitatie)|"
     r"applications?\s+(?:close|deadline|are\s+reviewed\s+on|open\s+until)|closing\s+(?:on|date)\b|"
     r"deadline(?:\s+for\s+applications)?\s*(?::|is)|review\s+of\s+applications|"
     r"closes?\s+(?:friday|sunday|monday|\d|on|in)|apply\s+through\s+(?:the|your)|"
@@ -187,6 +193,7 @@ _ROLE_TITLE = re.compile(
     r"\b(?:intern|internship|co-?op|apprenticeship|werkstudent|student\s+researcher|trainee|"
     r"summer\s+analyst|researcher|engineer|analyst|developer|designer|traineeship|praktikum|praktikant\w*|"
     r"pflichtpraktikum|werkstudent\w*|ausbildung|azubi|duales\s+studium|stagiaire|alternance|"
+    r"stagiair|\w*stage|trainee|alternant|"
     r"manager|specialist|assistant|consultant|associate|scientist|coordinator)\b",
     re.IGNORECASE,
 )

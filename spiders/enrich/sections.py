@@ -52,12 +52,12 @@ _HEADING_PATTERNS: tuple[tuple[Kind, str], ...] = (
                         r"(?:intern|alumni)\s+(?:stories|spotlights?|voices)|meet\s+(?:our|the|some)\s+"
                         r"(?:past\s+|former\s+)?interns|(?:past|previous|former)\s+(?:intern\s+)?"
                         r"(?:projects|interns|cohorts?)|in\s+their\s+(?:own\s+)?words"),
-        ("legal", r"equal\s+(?:employment\s+)?opportunit|eeo\b|e-verify|diversity|inclusion|"
+        ("legal", r"(?:[\w&'’]+\s+){0,2}(?:equal\s+(?:employment\s+)?opportunit\w*|eeo\b|e-verify|diversity|inclusion|"
                   r"accommodations?\b|privacy|legal|disclaimer|pay\s+transparency|"
                   r"(?:u\.?s\.?\s+)?export\s+control|fair\s+chance|know\s+your\s+rights|"
                   r"notice\s+(?:to|for)\s+(?:applicants|candidates|recruit)|data\s+protection|"
                   r"recruitment\s+fraud|beware\s+of|background\s+checks?|affirmative\s+action|"
-                  r"(?:our\s+)?commitment\s+to"),
+                  r"(?:our\s+)?commitment\s+to)[\w&'’,()\s-]{0,60}"),
         ("apply", r"(?:how\s+to|to)\s+apply|application\s+(?:process|instructions)|"
                   r"(?:the\s+|our\s+)?(?:interview|hiring|recruit\w*|selection)\s+(?:process|steps)|"
                   r"next\s+steps|what\s+(?:happens\s+)?next|the\s+process|timeline"),
@@ -162,6 +162,9 @@ class Line:
     text: str
 
 
+_ROLE_WORDS = re.compile(r"\b(?:intern|internship|engineer|engineering|analyst|counsel|associate|"
+                         r"developer|manager|specialist|assistant|researcher|scientist|co-?op)s?\b",
+                         re.IGNORECASE)
 _STRIP = " \t#*_>•·-–—|:"
 _LEAD = re.compile(r"^[\W_]+")  # bullets, markdown and emoji before a heading: "💻 Duties"
 
@@ -174,7 +177,11 @@ def heading_kind(line: str) -> Kind | None:
     if not bare or bare.count(" ") > 8 or ". " in bare or bare[-1] in "!?;,":
         return None
     m = _HEADINGS.fullmatch(bare)
-    return m.lastgroup if m else None  # type: ignore[return-value]
+    if m is None:
+        return None
+    if m.lastgroup in ("legal", "about") and _ROLE_WORDS.search(bare):
+        return None  # the job's own title repeated: "Privacy Engineering Intern", "Legal Intern"
+    return m.lastgroup  # type: ignore[return-value]
 
 
 def _legal_lines(lines: list[str], low: str, starts: list[int]) -> set[int]:
