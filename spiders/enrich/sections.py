@@ -240,9 +240,20 @@ def split_sections(text: str) -> tuple[Line, ...]:
     return tuple(Line(k, t) for k, t in zip(kinds, lines, strict=True))
 
 
+def _is_label(line: str) -> bool:
+    """A form-like field label alone on its line: "VISA Sponsorship:", "Job Posting End Date:"."""
+    return line.endswith(":") and len(line) <= 60 and not line.lstrip().startswith(("-", "•", "*"))
+
+
+def _is_value(line: str) -> bool:
+    stripped = line.strip()
+    return 0 < len(stripped) <= 40 and not stripped.endswith((":", "?"))
+
+
 @lru_cache(maxsize=32)
 def readable(text: str, drop: frozenset[Kind] = BOILERPLATE) -> str:
-    """``text`` without the lines of the ``drop`` kinds and without question lines.
+    """``text`` without the lines of the ``drop`` kinds and without question lines; a field
+    label alone on its line is joined with its value below ("VISA Sponsorship:" / "No").
 
     ``text`` itself (the same object) when nothing is left out, so the key positions found
     in it (spiders/enrich/text.windows) are shared with the fields that read it whole.
@@ -251,7 +262,12 @@ def readable(text: str, drop: frozenset[Kind] = BOILERPLATE) -> str:
     keep: list[str] = []
     after_question = False
     dropped = len(text) > MAX_CHARS
-    for line, kind in zip(lines, kinds, strict=True):
+    for index, (line, kind) in enumerate(zip(lines, kinds, strict=True)):
+        if keep and keep[-1] and _is_label(keep[-1]) and _is_value(line) and kind not in drop:
+            # a field label and its value on the next line: "VISA Sponsorship:" / "No"
+            keep[-1] = f"{keep[-1]} {line.strip()}"
+            dropped = True
+            continue
         if after_question and _QUESTION_ANSWER.match(line):
             after_question = False
             dropped = True

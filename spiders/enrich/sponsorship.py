@@ -4,7 +4,8 @@ Order matters: citizenship requirements are read first ("must be a U.S. citizen"
 "U.S. citizenship is required", "Singapore Citizens or PRs only", "eligible for a security
 clearance, which requires U.S. citizenship"), then refusals ("we do not sponsor visas",
 "unable to offer sponsorship", "without requiring sponsorship now or in the future"),
-then offers ("visa sponsorship available", "we sponsor visas"). A statement about an
+then offers ("visa sponsorship available", "we sponsor visas"). "U.S. citizens or
+(lawful) permanent residents" is read first as ``no``: not citizenship only, but no visa. A statement about an
 export-control licence ("without sponsorship for an export license") is not about visas. A bare "must be
 authorized to work in the US" is unknown: a visa holder can be authorized.
 """
@@ -67,6 +68,11 @@ _YES = fast_regex(
     r"|sponsorship\s*:\s*(?:yes|available)\b)",
     re.IGNORECASE,
 )
+_US_OR_PR = re.compile(
+    r"\b(?:u\.?s\.?|us|united\s+states)\s+citizens?(?:hip)?\s*(?:,|or|/|and)\s*(?:lawful\s+|u\.?s\.?\s+)?"
+    r"(?:permanent\s+residen(?:ts?|cy)|green\s+card\s+holders?)",
+    re.IGNORECASE,
+)
 _EXPORT = re.compile(r"\bexport(?:[- ]control(?:led)?)?\s+(?:licen[cs]es?|authori[sz]ations?)",
                      re.IGNORECASE)
 _KEYS = ("sponsor", "citizen", "singaporean", "visa")
@@ -83,6 +89,9 @@ def sponsorship(text: str) -> Sponsorship | None:
     near = windows(text, _KEYS, 120, 120)
     if not near:
         return None
+    # US citizens *or permanent residents*: not citizenship, but no visa sponsorship ("no")
+    if any(_US_OR_PR.search(w) for w in near):
+        return "no"
     checks: tuple[tuple[re.Pattern[str], Sponsorship], ...] = (
         (_CITIZENS, "citizens_only"), (_NO, "no"), (_YES, "yes"))
     for pattern, value in checks:
