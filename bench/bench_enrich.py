@@ -148,6 +148,7 @@ def _structured(inp: dict) -> dict[str, Any]:
                                   "currency": raw.get("currency"),
                                   "per": per if per in ("hour", "day", "week", "month", "year") else None,
                                   "source": "structured"})
+    pay = pay or _dataset_pay(s, "salary_") or _dataset_pay(s, "job_", "_salary")
     pay = pay or greenhouse_pay(s.get("pay_input_ranges")) or lever_pay(s.get("salaryRange"))
     pay = pay or ashby_pay(s.get("compensation"))
     if pay is not None and (pay.min is not None or pay.max is not None):
@@ -180,6 +181,37 @@ def written_posting(record: dict) -> Posting:
     }
     data.update(inp["structured"])
     return Posting.model_validate(data)
+
+
+def _number(value: object) -> float | None:
+    try:
+        return float(str(value).replace(",", "")) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _dataset_pay(s: dict[str, Any], prefix: str, infix: str = "salary_") -> Pay | None:
+    """A job dataset's salary fields ("salary_min", "job_min_salary", ...) as structured pay.
+
+    Without a stated period a yearly-sized amount (>= 10 000) is a year's pay, as the text
+    reader decides for "salary range $60,000 - $97,000"; a smaller one stays unknown.
+    """
+    if prefix == "salary_":
+        low, high = _number(s.get("salary_min")), _number(s.get("salary_max"))
+        currency, period = s.get("salary_currency"), s.get("salary_period")
+    else:
+        low, high = _number(s.get("job_min_salary")), _number(s.get("job_max_salary"))
+        currency, period = s.get("job_salary_currency"), s.get("job_salary_period")
+    if low is None and high is None:
+        return None
+    per = {"year": "year", "yearly": "year", "annual": "year", "month": "month",
+           "hour": "hour", "hourly": "hour", "week": "week", "day": "day"}.get(
+               str(period or "").strip().lower())
+    if per is None and (low or high or 0) >= 10_000:
+        per = "year"
+    if per is None or not currency:
+        return None
+    return Pay(min=low, max=high, currency=str(currency).upper(), per=per, source="structured")
 
 
 def build(record: dict) -> Posting:

@@ -18,7 +18,8 @@ Read naively, each of these sets a field wrongly.
 - a line is a ``testimonial`` when it quotes someone ("“I loved ...” — Ana, Summer 2023
   intern") or names a past intern cohort;
 - an "about the company" or "benefits" section ends at the first line that speaks about
-  the job again ("In this role you will", "As an intern", "We are looking for").
+  the job again ("In this role you will", "As an intern", "We are looking for"); any
+  boilerplate section ends at a field label of the page ("VISA Sponsorship:" / "No").
 
 :func:`readable` joins the lines of the kinds a field may read, without question lines
 ("Will you require sponsorship?") and the short answer after them: a form label is not a
@@ -224,6 +225,8 @@ def _kinds(text: str) -> tuple[list[str], list[Kind]]:
                 continue
         if current in ("about", "benefits") and _maybe_job(line) and _JOB_AGAIN.search(line):
             current = "job"
+        elif current in BOILERPLATE and index not in legal and _is_label(line):
+            current = "job"  # the page's own fields after the legal text: "VISA Sponsorship:"
         if index in legal:
             append("legal")
         elif current != "legal" and _maybe_testimonial(line.strip()) and _TESTIMONIAL_LINE.search(
