@@ -163,7 +163,7 @@ def _structured(inp: dict) -> dict[str, Any]:
     address = ashby_location(s.get("address"))
     if address is not None:
         out["locations"] = [address]
-    deadline = s.get("application_deadline") or s.get("validThrough") or s.get("deadline")
+    deadline = s.get("application_deadline") or s.get("validThrough")
     if isinstance(deadline, str) and re.match(r"\d{4}-\d{2}-\d{2}", deadline):
         out["deadline"] = deadline[:10]
     return out
