@@ -74,6 +74,7 @@ _OTHER_SPAN = re.compile(
     r"hiring\s+process|response|reply|of\s+(?:pto|vacation|leave|holiday))\b",
     re.IGNORECASE,
 )
+_UP_TO = re.compile(r"\b(?:up\s+to|max(?:imum)?(?:\s+of)?|no\s+more\s+than)\s+$", re.IGNORECASE)
 _KEYS = ("week", "month", "year", "mois", "monat", "meses", "mesi", "wochen", "semaine",
          "settiman")
 
@@ -102,6 +103,8 @@ def duration_months(text: str, internship: bool = True) -> float | None:
                     continue
                 if _OTHER_SPAN.search(chunk, m.start(), min(len(chunk), m.end() + 40)):
                     continue
+                if _UP_TO.search(chunk, max(0, m.start("n") - 12), m.start("n")):
+                    continue  # "lasts up to 12 weeks" is the longest, not the minimum
                 if m["u"].lower().startswith("y") and pattern is not _BEFORE_ROLE:
                     continue
                 value = _months(number(m["n"]), m["u"])
