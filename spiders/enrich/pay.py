@@ -101,6 +101,7 @@ _COUNTRY_WORDS = {
     "hong kong": "HK", "japan": "JP", "tokyo": "JP", "china": "CN", "shanghai": "CN",
     "beijing": "CN", "united states": "US", "usa": "US", "u.s.": "US",
 }
+_COUNTRY_KEYS = tuple(_COUNTRY_WORDS)
 _COUNTRY_RE = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in _COUNTRY_WORDS) + r")(?!\w)",
                          re.IGNORECASE)
 
@@ -111,10 +112,8 @@ def country_hint(texts: list[str]) -> set[str]:
     Used only when no location was resolved, to read an ambiguous "$" or "¥".
     """
     for text in texts:
-        low = text.lower()
-        if not any(word in low for word in _COUNTRY_WORDS):
-            continue
-        found = {_COUNTRY_WORDS[m[0].lower()] for m in _COUNTRY_RE.finditer(text)}
+        near = windows(text, _COUNTRY_KEYS, 1, 1)  # key positions shared with the other fields
+        found = {_COUNTRY_WORDS[m[0].lower()] for w in near for m in _COUNTRY_RE.finditer(w)}
         if len(found) == 1:
             return found
         if found:

@@ -93,6 +93,24 @@ _HEADING_PATTERNS: tuple[tuple[Kind, str], ...] = (
                    r"overview|description)|role\s+(?:overview|description|summary)|overview|"
                    r"in\s+this\s+role|day[- ]to[- ]day|your\s+impact|description"),
 )
+# Words a heading of :data:`_HEADING_PATTERNS` can start with (a legal heading may start
+# with any two words, so those are found by :data:`_LEGAL_HEADING_KEYS` instead).
+_FIRST_WORDS = frozenset((
+    "testimonials", "testimonial", "what", "hear", "intern", "alumni", "meet", "past", "previous",
+    "former", "in", "how", "to", "application", "the", "our", "interview", "hiring", "recruiting",
+    "recruitment", "selection", "next", "base", "annual", "hourly", "compensation", "pay",
+    "salary", "stipend", "remuneration", "wage", "your", "benefits", "perks", "why", "we",
+    "life", "working", "about", "who", "company", "overview", "minimum", "basic", "preferred",
+    "required", "desired", "key", "additional", "qualifications", "requirements", "skills",
+    "eligibility", "profile", "nice", "bonus", "you", "ideal", "experience", "work", "job",
+    "office", "location", "locations", "where", "workplace", "main", "responsibilities",
+    "duties", "tasks", "this", "position", "role", "day", "day-to-day", "description",
+    "primary", "core", "timeline", "role", "skills", "ideal",
+))
+_LEGAL_HEADING_KEYS = ("opportunit", "eeo", "verify", "divers", "inclus", "accommodat", "privacy",
+                       "legal", "disclaim", "transparen", "export", "fair chance", "rights",
+                       "notice", "protection", "fraud", "beware", "background", "affirmative",
+                       "commitment")
 # One pattern, one named group per kind (first listed wins): a heading costs one match.
 _HEADINGS = re.compile("|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _HEADING_PATTERNS),
                        re.IGNORECASE)
@@ -137,18 +155,16 @@ _JOB_WORDS = ("in this", "as a", "looking for", "seeking", "hiring", "you will",
               "you’ll", "the intern", "the role", "the position", "internship", "co-op")
 
 
-def _maybe_job(line: str) -> bool:
-    """Cheap pre-check for :data:`_JOB_AGAIN` (its regex costs ~20 µs a line)."""
-    low = line.lower()
+def _maybe_job(low: str) -> bool:
+    """Cheap pre-check for :data:`_JOB_AGAIN` on the lowered line (its regex costs ~20 µs)."""
     return any(word in low for word in _JOB_WORDS)
 
 
-def _maybe_testimonial(line: str) -> bool:
+def _maybe_testimonial(line: str, low: str) -> bool:
     """Cheap pre-check for :data:`_TESTIMONIAL_LINE`: a quote or dash first, or an intern
     word with a year or "former/past/previous" on the line."""
     if line[0] in _QUOTES or line.startswith("--"):
         return True
-    low = line.lower()
     if "intern" not in low and "cohort" not in low:
         return False
     return "20" in low or "19" in low or "former" in low or "past" in low or "previous" in low
@@ -177,6 +193,11 @@ def heading_kind(line: str) -> Kind | None:
     bare = _LEAD.sub("", line).strip(_STRIP).rstrip(".")
     if not bare or bare.count(" ") > 8 or ". " in bare or bare[-1] in "!?;,":
         return None
+    first = bare.split(" ", 1)[0].lower().rstrip(":")
+    if first not in _FIRST_WORDS:
+        low = bare.lower()
+        if not any(key in low for key in _LEGAL_HEADING_KEYS):
+            return None  # the cheap test: ~1 µs instead of the full pattern's ~10
     m = _HEADINGS.fullmatch(bare)
     if m is None:
         return None
@@ -188,18 +209,29 @@ def heading_kind(line: str) -> Kind | None:
 def _legal_lines(lines: list[str], low: str, starts: list[int]) -> set[int]:
     """Indexes of the lines holding a legal cue: the lines where a cue's key occurs (found
     with str.find on the lowered text, cheap) that the full pattern then confirms."""
-    candidates: set[int] = set()
+    found: set[int] = set()
     for key in _LEGAL_KEYS:
         at = low.find(key)
         while at != -1:
-            candidates.add(bisect_right(starts, at) - 1)
+            index = bisect_right(starts, at) - 1
+            if index not in found:
+                # the pattern runs on the key's neighbourhood only, not the whole line
+                line_start = starts[index]
+                line = lines[index]
+                lo = max(0, at - line_start - 70)
+                if _LEGAL_LINE.search(line, lo, at - line_start + 90):
+                    found.add(index)
             at = low.find(key, at + 1)
-    return {i for i in candidates if _LEGAL_LINE.search(lines[i])}
+    return found
+
+
+_LABEL, _QUESTION, _ANSWER, _VALUE = 1, 2, 4, 8
 
 
 @lru_cache(maxsize=8)
-def _kinds(text: str) -> tuple[list[str], list[Kind]]:
-    """The lines of ``text`` and the kind of each (see module doc)."""
+def _kinds(text: str) -> tuple[list[str], list[Kind], list[int]]:
+    """The lines of ``text``, the kind of each (see module doc) and its marks (a field
+    label, a question, a form answer, a short value), computed once for every reader."""
     lines = text.split("\n")
     starts: list[int] = []
     offset = 0
@@ -209,48 +241,58 @@ def _kinds(text: str) -> tuple[list[str], list[Kind]]:
     low = text.lower()
     if len(low) != len(text):  # a few characters change length when lowered
         low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    low_lines = low.split("\n")
     legal = _legal_lines(lines, low, starts)
     current: Kind = "job"
     kinds: list[Kind] = []
+    marks: list[int] = []
     append = kinds.append
     for index, line in enumerate(lines):
-        if not line or line.isspace():
+        stripped = line.strip()
+        if not stripped:
             append(current)
+            marks.append(0)
             continue
-        if len(line) <= 90 and line[-1] not in ".!?;,)":
+        mark = 0
+        if stripped[-1] == ":" and _is_label(line):
+            mark |= _LABEL
+        elif stripped[-1] == "?":
+            mark |= _QUESTION
+        elif len(stripped) <= 40:
+            mark |= _VALUE
+            if _QUESTION_ANSWER.match(stripped):
+                mark |= _ANSWER
+        marks.append(mark)
+        if len(line) <= 90 and stripped[-1] not in ".!?;,)":
             kind = heading_kind(line)
             if kind is not None:
                 current = kind
                 append(kind)
                 continue
-        if current in ("about", "benefits") and _maybe_job(line) and _JOB_AGAIN.search(line):
+        low_line = low_lines[index]
+        if current in ("about", "benefits") and _maybe_job(low_line) and _JOB_AGAIN.search(line):
             current = "job"
-        elif current in BOILERPLATE and index not in legal and _is_label(line):
+        elif current in BOILERPLATE and index not in legal and mark & _LABEL:
             current = "job"  # the page's own fields after the legal text: "VISA Sponsorship:"
         if index in legal:
             append("legal")
-        elif current != "legal" and _maybe_testimonial(line.strip()) and _TESTIMONIAL_LINE.search(
-                line):
+        elif current != "legal" and _maybe_testimonial(stripped, low_line) and (
+                _TESTIMONIAL_LINE.search(line)):
             append("testimonial")
         else:
             append(current)
-    return lines, kinds
+    return lines, kinds, marks
 
 
 def split_sections(text: str) -> tuple[Line, ...]:
     """Every line of ``text`` (cut at :data:`MAX_CHARS`) with the kind of section it is in."""
-    lines, kinds = _kinds(text[:MAX_CHARS])
+    lines, kinds, _ = _kinds(text[:MAX_CHARS])
     return tuple(Line(k, t) for k, t in zip(kinds, lines, strict=True))
 
 
 def _is_label(line: str) -> bool:
     """A form-like field label alone on its line: "VISA Sponsorship:", "Job Posting End Date:"."""
     return line.endswith(":") and len(line) <= 60 and not line.lstrip().startswith(("-", "•", "*"))
-
-
-def _is_value(line: str) -> bool:
-    stripped = line.strip()
-    return 0 < len(stripped) <= 40 and not stripped.endswith((":", "?"))
 
 
 @lru_cache(maxsize=32)
@@ -261,27 +303,29 @@ def readable(text: str, drop: frozenset[Kind] = BOILERPLATE) -> str:
     ``text`` itself (the same object) when nothing is left out, so the key positions found
     in it (spiders/enrich/text.windows) are shared with the fields that read it whole.
     """
-    lines, kinds = _kinds(text[:MAX_CHARS])
+    lines, kinds, marks = _kinds(text[:MAX_CHARS])
     keep: list[str] = []
     after_question = False
+    last_label = False
     dropped = len(text) > MAX_CHARS
-    for index, (line, kind) in enumerate(zip(lines, kinds, strict=True)):
-        if keep and keep[-1] and _is_label(keep[-1]) and _is_value(line) and kind not in drop:
+    for line, kind, mark in zip(lines, kinds, marks, strict=True):
+        if last_label and mark & _VALUE and kind not in drop:
             # a field label and its value on the next line: "VISA Sponsorship:" / "No"
             keep[-1] = f"{keep[-1]} {line.strip()}"
             dropped = True
+            last_label = False
             continue
-        if after_question and _QUESTION_ANSWER.match(line):
+        if after_question and mark & _ANSWER:
+            dropped = True
             after_question = False
-            dropped = True
             continue
-        after_question = False
-        if line.endswith("?") or line.endswith("? "):
-            after_question = True
-            dropped = True
+        after_question = last_label = False
+        if mark & _QUESTION:
+            after_question = dropped = True
             continue
         if kind in drop:
             dropped = True
             continue
         keep.append(line)
+        last_label = bool(mark & _LABEL)
     return "\n".join(keep) if dropped else text
