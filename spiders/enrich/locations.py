@@ -59,6 +59,8 @@ def _parse_phrase(phrase: str) -> tuple[Location, ...]:
     if end:
         phrase = phrase[: end.start()]
     phrase = _OFFICE_WORDS.sub(" ", strip_work_mode(phrase)).strip(" .")
+    if "," not in phrase and phrase.count(" - ") >= 2:
+        phrase = phrase.replace(" - ", ", ")  # Workday: "USA - New Jersey - Rahway"
     found = parse_location(phrase)
     if not found and "," in phrase:
         for piece in phrase.split(","):
