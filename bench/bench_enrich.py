@@ -16,7 +16,8 @@ Each record's input is built into a Posting the way production does for its sour
 - jsonld, csv, other entries for which the source itself names the hiring company (a job
   board's or dataset's row, a JSON-LD JobPosting's hiringOrganization) are postings with
   that company, as spiders/jsonld.py files a JobPosting.
-- feed entries, and jsonld/csv/other entries without such fields (blog posts, pages): the text (HTML through html_to_text) is classified posting or
+- feed entries, and jsonld/csv/other entries without such fields (blog posts, pages): the
+  text (HTML through html_to_text) is classified posting or
   article and the company found by spiders/classify.entry_company (as spiders/feed.py
   does): the hiring company read from the entry, else the source's company, else the
   feed's publisher; "" (unknown) rather than the feed's name.
@@ -26,7 +27,8 @@ Each record's input is built into a Posting the way production does for its sour
 Scoring, per field (only records labelled ``posting`` count for the enriched fields):
 a non-null prediction equal to the label is a true positive (TP), a non-null different one
 a false positive (FP); a non-null label not predicted correctly is a false negative (FN).
-Lists count per element (places compare without accents or case). ``is_internship`` counts ``True`` as its non-null value. Pay is
+Lists count per element (places compare without accents or case). ``is_internship``
+counts ``True`` as its non-null value. Pay is
 equal when min, max, currency, per and source are; duration within 0.01 month. Company and
 title compare case- and punctuation-folded (company also without Inc/LLC/Ltd...).
 ``kind`` is accuracy over all records, with the number of articles filed as postings.
@@ -57,7 +59,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from spiders.ashby import ashby_location, ashby_pay, ashby_remote  # noqa: E402
-from spiders.classify import classify_entry, entry_company  # noqa: E402
+from spiders.classify import classify_entry  # noqa: E402
+from spiders.company import entry_company  # noqa: E402
 from spiders.enrich import enrich  # noqa: E402
 from spiders.greenhouse import greenhouse_pay  # noqa: E402
 from spiders.lever import lever_pay  # noqa: E402

@@ -30,7 +30,8 @@ from twisted.python.failure import Failure
 from config.clock import iso
 from config.models import TypeSpec
 from spiders.base import BaseSpider, MalformedResponse
-from spiders.classify import classify_entry, entry_company
+from spiders.classify import classify_entry
+from spiders.company import entry_company
 from spiders.maintext import main_text
 from spiders.text import html_to_text
 from store.models import Posting

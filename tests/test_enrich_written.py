@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from pathlib import Path
 from datetime import datetime
+from pathlib import Path
 from types import ModuleType
 
 import pytest

@@ -9,8 +9,9 @@ A date without a year is the next such day on or after the posting date.
 "Rolling" ("Application Deadline: Rolling", "applications are reviewed on a rolling basis",
 "open until filled", "accepted on an ongoing basis") gives ``rolling`` when no date is
 stated. "Job Posting End Date: 10/28/2024" on a Workday page that says the posting is
-effective until the day before that date gives 2024-10-27. A date about graduating, completing a degree or starting ("graduation date no
-later than December 2026") is not a deadline.
+effective until the day before that date gives 2024-10-27. A date about graduating,
+completing a degree or starting ("graduation date no later than December 2026") is not a
+deadline.
 """
 
 from __future__ import annotations
@@ -79,8 +80,8 @@ def _without_year(month_: int, day: int, reference: datetime) -> date | None:
 def deadline(text: str, reference: datetime, us_style: bool) -> str | None:
     """``YYYY-MM-DD`` of the stated deadline, ``rolling``, or None (see module doc)."""
     near = windows(text, _KEYS, 60, 120)
-    for chunk, m in ((chunk, m) for chunk in near for m in _DATED.finditer(chunk)):
-        if _NOT_APPLICATION.search(chunk, max(0, m.start() - 60), m.start() + 40):
+    for window, m in ((w, m) for w in near for m in _DATED.finditer(w)):
+        if _NOT_APPLICATION.search(window, max(0, m.start() - 60), m.start() + 40):
             continue  # "graduation date no later than December 2026"
         found: date | None = None
         if m["iy"]:

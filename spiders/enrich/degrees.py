@@ -44,7 +44,7 @@ _DUTCH_MASTER = re.compile(r"(?:\bHBO\s*/\s*|\b)WO\b(?!\w)(?=[\s/-]*(?:niveau|de
                            r"master|werk|$|[,.)]))|\bwo-?(?:niveau|opleiding)")
 _PHD = re.compile(r"\b(?:ph\.?\s?d\.?s?|doctoral|doctorate|dphil)(?!\w)", re.IGNORECASE)
 # The patterns run only near these words (lower-case keys, then case-sensitive ones).
-_KEYS = ("hbo", "wo-", "wo ", "bachelor", "undergrad", "master", "phd", "ph.d", "doctor", "mba", "b.", "m.", "bsc",
+_KEYS = ("hbo", "bachelor", "undergrad", "master", "phd", "ph.d", "doctor", "mba", "b.", "m.", "bsc",
          "msc", "btech", "mtech", "beng", "meng", "postgrad", "post-grad", "dphil",
          "licenciatura")
 _UPPER_KEYS = ("BS", "MS", "BA", "BE", "HBO", "WO")

@@ -10,7 +10,8 @@ Amounts and currency strings come from price-parser; the currency string becomes
 4217 through pycountry (three-letter codes) or the symbol table below. A bare "$" is the
 local dollar when every location of the posting is in Canada, Australia, New Zealand,
 Singapore or Hong Kong (when no location was resolved, the one such country the raw
-location lines or the text name, :func:`country_hint`), else USD; "¥" is JPY or CNY only with a JP or CN location.
+location lines or the text name, :func:`country_hint`), else USD; "¥" is JPY or CNY only
+with a JP or CN location.
 Several amounts with the same currency and period (a range per city) merge into one range
 from the lowest to the highest.
 """

@@ -53,7 +53,8 @@ _HEADING_PATTERNS: tuple[tuple[Kind, str], ...] = (
                         r"(?:intern|alumni)\s+(?:stories|spotlights?|voices)|meet\s+(?:our|the|some)\s+"
                         r"(?:past\s+|former\s+)?interns|(?:past|previous|former)\s+(?:intern\s+)?"
                         r"(?:projects|interns|cohorts?)|in\s+their\s+(?:own\s+)?words"),
-        ("legal", r"(?:[\w&'’]+\s+){0,2}(?:equal\s+(?:employment\s+)?opportunit\w*|eeo\b|e-verify|diversity|inclusion|"
+        ("legal", r"(?:[\w&'’]+\s+){0,2}(?:equal\s+(?:employment\s+)?opportunit\w*|eeo\b|e-verify|"
+                  r"diversity|inclusion|"
                   r"accommodations?\b|privacy|legal|disclaimer|pay\s+transparency|"
                   r"(?:u\.?s\.?\s+)?export\s+control|fair\s+chance|know\s+your\s+rights|"
                   r"notice\s+(?:to|for)\s+(?:applicants|candidates|recruit)|data\s+protection|"
