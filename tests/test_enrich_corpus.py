@@ -28,12 +28,12 @@ KIND_FLOOR = 0.94  # reached 0.966
 PRECISION_FLOOR = {
     "company": 0.85, "title": 0.90, "is_internship": 0.95, "locations": 0.85, "remote": 0.72,
     "pay": 0.82, "seasons": 0.75, "graduation": 0.65, "degrees": 0.93, "sponsorship": 0.90,
-    "duration_months": 0.88, "deadline": 0.90, "categories": 0.62,
+    "duration_months": 0.88, "deadline": 0.90, "categories": 0.70,
 }
 RECALL_FLOOR = {
     "company": 0.73, "title": 0.90, "is_internship": 0.80, "locations": 0.60, "remote": 0.55,
     "pay": 0.75, "seasons": 0.68, "graduation": 0.60, "degrees": 0.80, "sponsorship": 0.65,
-    "duration_months": 0.55, "deadline": 0.70, "categories": 0.55,
+    "duration_months": 0.55, "deadline": 0.70, "categories": 0.60,
 }
 
 
