@@ -58,7 +58,7 @@ def build_digest(batch: Batch, settings: Settings) -> Digest:
     listed = _cap_per_company(batch.postings, batch.subscription.filter.companies, limit)
     return Digest(
         subscription=batch.subscription.name,
-        lines=[Line.of(p) for p in listed],
+        lines=[Line.of(p, batch.subscription.filter.reasons(p)) for p in listed],
         more=len(batch.postings) - len(listed),
         stop_hint=settings.unsubscribe_hint.format(name=batch.subscription.name),
         more_hint=f"internwatch export --format md --filter {batch.subscription.name}",

@@ -15,9 +15,10 @@ whose required keys it has.
   Selectivity comes from ``key_freq`` (see :func:`key_frequencies`) or rough defaults.
 - When the keys of the plan *are* the whole filter and each key decides its clause (a
   word, a company, a place, a two-word phrase), a hit is a match without evaluation (the
-  percolator's "verified" matches); single-word ``exclude`` terms act as a veto in the
-  index. Every other hit is a candidate, checked in full with the same clause code as
-  :meth:`Filter.matches`; ``MatchResult.evaluations`` counts those checks.
+  percolator's "verified" matches); single-word ``exclude`` and ``exclude_companies`` veto
+  in the index; ``internships_only`` and ``needs_sponsorship`` gate it (a filter sees only
+  postings without the flags it vetoes). Other hits are candidates, checked in full with
+  the clause code of :meth:`Filter.matches`; ``MatchResult.evaluations`` counts them.
 
 Two engines run the same plans: ``per_posting`` (the Monitor loop: per posting, gather its
 filters from inverted tables) and ``per_filter`` (index the batch of postings by the keys
@@ -36,16 +37,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from alerts.filters import (
-    NO_LOCATION,
-    NO_REMOTE,
-    NONE,
-    Clause,
-    ExcludeClause,
-    Filter,
-    PostingView,
-    check_clauses,
-)
+from alerts.clauses import NO_LOCATION, NO_REMOTE, NONE, Clause, PostingView, check_clauses, let_through
+from alerts.filters import Filter
 from store.models import Posting
 
 KeyFreq = Mapping[tuple[str, str], float]
@@ -117,7 +110,8 @@ class _Plan:
     # (kind, [(key, key is decisive for its clause)]) for the 0, 1 or 2 clauses indexed
     clauses: list[tuple[str, list[tuple[str, bool]]]]
     rest_exact: bool  # no clause outside the index (other than a veto) needs checking
-    veto: frozenset[str]  # single-word excludes: any of them in a posting rules it out
+    veto: tuple[tuple[str, frozenset[str]], ...]  # (kind, keys): any in a posting rules it out
+    gate: frozenset[str]  # posting flags (see alerts.clauses.FLAGS) that rule a posting out
 
 
 class FilterIndex:
@@ -146,7 +140,7 @@ class FilterIndex:
             True: {},
             False: {},
         }
-        self._veto: dict[str, list[int]] = {}
+        self._veto: dict[str, dict[str, list[int]]] = {}
         with _no_gc():
             self._plans = [self._plan(clauses) for clauses in self._clauses]
         # Every posting key some plan looks up, per kind (the batch engine indexes only these).
@@ -156,8 +150,10 @@ class FilterIndex:
         for plan in self._plans:
             for kind, keys in plan.clauses:
                 self._wanted.setdefault(kind, set()).update(k for k, _ in keys)
-            if plan.veto:
-                self._wanted.setdefault("w", set()).update(plan.veto)
+            for veto_kind, veto_keys in plan.veto:
+                self._wanted.setdefault(veto_kind, set()).update(veto_keys)
+        self._gates = [plan.gate for plan in self._plans]
+        self._open: dict[frozenset[str], set[int] | None] = {}
         self._bigram_starts = {k.split(" ", 1)[0] for k in self._wanted.get("w", ()) if " " in k}
 
     def _est(self, kind: str, key: str) -> float:
@@ -178,13 +174,16 @@ class FilterIndex:
     def _plan(self, clauses: tuple[Clause, ...]) -> _Plan:
         ranked: list[tuple[float, str, list[tuple[str, bool]]]] = []
         unindexed = 0
-        veto: frozenset[str] = frozenset()
+        veto: tuple[tuple[str, frozenset[str]], ...] = ()
+        gate: frozenset[str] = frozenset()
         for clause in clauses:
             if clause.kind is not None:
                 keys, cost = self._keys(clause)
                 ranked.append((cost, clause.kind, keys))
-            elif isinstance(clause, ExcludeClause) and not clause.phrases:
-                veto = clause.words
+            elif clause.veto_kind == "flag":
+                gate |= clause.veto_keys
+            elif clause.veto_kind is not None:
+                veto += ((clause.veto_kind, clause.veto_keys),)
             else:
                 unindexed += 1
         ranked.sort(key=lambda r: r[0])
@@ -192,16 +191,15 @@ class FilterIndex:
         if len(used) == 2 and len(used[0][2]) * len(used[1][2]) > _MAX_PAIR_KEYS:
             used = used[:1]
         rest_exact = unindexed == 0 and len(used) == len(ranked) and not self._verify_all
-        if self._verify_all:
-            veto = frozenset()
-        elif not rest_exact:
-            veto = frozenset()  # candidates are checked in full anyway
-        return _Plan([(r[1], r[2]) for r in used], rest_exact, veto)
+        if self._verify_all or not rest_exact:
+            veto = ()  # candidates are checked in full anyway
+        return _Plan([(r[1], r[2]) for r in used], rest_exact, veto, gate)
 
     def _register(self, fid: int, plan: _Plan) -> None:
         exact = plan.rest_exact
-        for word in plan.veto:
-            self._veto.setdefault(word, []).append(fid)
+        for veto_kind, veto_keys in plan.veto:
+            for veto_key in veto_keys:
+                self._veto.setdefault(veto_kind, {}).setdefault(veto_key, []).append(fid)
         if not plan.clauses:
             self._all[exact].append(fid)
         elif len(plan.clauses) == 1:
@@ -291,19 +289,25 @@ class FilterIndex:
 
         found: dict[str, list[str]] = {}
         evaluations = verified = 0
-        words = index.get("w", {})
         pick = ids.__getitem__
+        gated: dict[frozenset[str], set[int] | None] = {}  # gate -> postings it lets through
+        flag_sets = [view.flags for view in views]
         for name, plan, clauses in zip(self._names, self._plans, self._clauses, strict=True):
             sure: set[int]
             maybe: set[int]
+            if plan.gate not in gated:
+                gated[plan.gate] = let_through(plan.gate, flag_sets)
+            allowed = gated[plan.gate]
             if not plan.clauses:
-                sure = set(everything) if plan.rest_exact else set()
-                maybe = set() if plan.rest_exact else set(everything)
+                sure = set(allowed or everything) if plan.rest_exact else set()
+                maybe = set() if plan.rest_exact else set(allowed or everything)
             elif len(plan.clauses) == 1:
                 kind, keys = plan.clauses[0]
                 if len(keys) == 1 and keys[0][1] and plan.rest_exact and not plan.veto:
                     # One decisive key: its posting list is the answer, already in order.
                     hits = index.get(kind, {}).get(keys[0][0], empty)
+                    if allowed is not None:
+                        hits = [pno for pno in hits if pno in allowed]
                     verified += len(hits)
                     found[name] = list(map(pick, hits))
                     continue
@@ -325,10 +329,15 @@ class FilterIndex:
                 else:
                     sure = both & union(kind_a, keys_a, True) & union(kind_b, keys_b, True)
                     maybe = both - sure
-            for word in plan.veto:
-                vetoed = words.get(word, empty)
-                sure.difference_update(vetoed)
-                maybe.difference_update(vetoed)
+            for veto_kind, veto_keys in plan.veto:
+                table = index.get(veto_kind, {})
+                for veto_key in veto_keys:
+                    vetoed = table.get(veto_key, empty)
+                    sure.difference_update(vetoed)
+                    maybe.difference_update(vetoed)
+            if allowed is not None:
+                sure &= allowed
+                maybe &= allowed
             verified += len(sure)
             evaluations += len(maybe)
             for pno in maybe:
@@ -355,10 +364,16 @@ class FilterIndex:
             sure = self._hits(view, True)
             candidates = self._hits(view, False)
             candidates -= sure
-            for word in veto_index.keys() & view.words:
-                vetoed = veto_index[word]
-                sure.difference_update(vetoed)
-                candidates.difference_update(vetoed)
+            for kind, table in veto_index.items():
+                for key in table.keys() & (view.words if kind == "w" else view.keys(kind)):
+                    sure.difference_update(table[key])
+                    candidates.difference_update(table[key])
+            if view.flags not in self._open:
+                self._open[view.flags] = let_through(view.flags, self._gates)
+            allowed = self._open[view.flags]
+            if allowed is not None:
+                sure &= allowed
+                candidates &= allowed
             verified += len(sure)
             for fid in sure:
                 add[fid](pid)

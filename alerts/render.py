@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,9 +81,10 @@ class Line:
     pay: str | None
     deadline: str | None
     url: str | None
+    why: tuple[str, ...] = ()  # why it matched the subscription (alerts.filters reasons)
 
     @classmethod
-    def of(cls, posting: Posting) -> Line:
+    def of(cls, posting: Posting, why: Sequence[str] = ()) -> Line:
         return cls(
             title=plain(posting.title, 150),
             company=plain(posting.company, 80),
@@ -91,6 +93,7 @@ class Line:
             deadline=posting.deadline,
             url=safe_url(canonical_url(posting.apply_url) if posting.apply_url else None)
             or safe_url(posting.url),
+            why=tuple(plain(reason, 60) for reason in why),
         )
 
     def facts(self) -> str:
@@ -101,6 +104,8 @@ class Line:
             bits.append(
                 "rolling deadline" if self.deadline == "rolling" else f"apply by {self.deadline}"
             )
+        if self.why:
+            bits.append("matched: " + ", ".join(self.why))
         return " · ".join(bits)
 
     def structured(self) -> dict[str, Any]:
@@ -111,6 +116,7 @@ class Line:
             "pay": self.pay,
             "deadline": self.deadline,
             "url": self.url,
+            "matched": list(self.why),
         }
 
 

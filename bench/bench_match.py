@@ -94,6 +94,9 @@ class Corpus:
                 "locations": [{"country": c}
                               for c in rng.choices(COUNTRIES, COUNTRY_WEIGHTS, k=nloc)],
                 "categories": rng.sample(CATEGORIES, rng.choices([0, 1, 2], [20, 60, 20])[0]),
+                # 4 in 5 are internships (filters send only those by default); not drawn
+                # from rng, so the postings and filters stay those of earlier runs
+                "is_internship": i % 5 != 0,
             }))
         return out
 

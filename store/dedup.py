@@ -25,52 +25,37 @@ postings costs O(N) whatever the store size. Each posting writes a few 64-bit ke
   substantial description.
 
 "Distinctive" means: sentences that recur in postings of at least
-:data:`BOILERPLATE_MIN` different roles (role keys) of the same company are boilerplate
+:data:`store.dedup_features.BOILERPLATE_MIN` different roles (role keys) of the same company are boilerplate
 (about us, benefits, EEO) and are left out; ``dedup_lines`` keeps those counts. They are
 counted before a batch is decided, so a company's first crawl already knows its
 boilerplate; a posting's signature is not recomputed when the counts grow later.
+
+What is read from one posting (keys, title features, MinHash signature) is
+:mod:`store.dedup_features`; this module holds the tables, candidates and decisions.
 """
 from __future__ import annotations
 
-import hashlib
-import json
-import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import sqlite_utils
-from datasketch import MinHash
 
 from store.db import chunks, write_transaction
-from store.dedup_match import SUBSTANTIAL_SHINGLES, Features, Via, incompatible, same_opening
-from store.dedup_text import (
-    place_tokens,
-    season_parts,
-    sentences,
-    shingles,
-    title_info,
+from store.dedup_features import (
+    Item,
+    features_from_row,
+    finish_features,
+    prepare_row,
 )
+from store.dedup_match import Features, Via, incompatible, same_opening
 from store.models import Posting
 from store.names import company_key
-from store.urls import canonical_url, native_key
 
-NUM_PERM = 32
-BANDS = 16
-ROWS = NUM_PERM // BANDS
-SEED = 20261124
-# A sentence in postings of this many distinct roles of one company is boilerplate.
-BOILERPLATE_MIN = 3
-# Shingles per posting fed to MinHash (the rest of a very long description adds little).
-MAX_SHINGLES = 400
 # Candidates looked at per posting and per kind of key (newest first beyond that).
 MAX_CANDIDATES = 60
 # Postings read and decided together (whole companies at a time).
 CHUNK = 5000
-
-_MINHASH_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32")
 
 
 def create_tables(db: sqlite_utils.Database) -> None:
@@ -111,126 +96,12 @@ def create_tables(db: sqlite_utils.Database) -> None:
     )
 
 
-def _h64(text: str) -> int:
-    """Stable signed 64-bit hash (SQLite INTEGER range)."""
-    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
-
-
-def _h64_fast(text: str) -> int:
-    """Cheaper stable signed 64-bit hash (CRC-32 and Adler-32 side by side) for sentences."""
-    data = text.encode("utf-8")
-    value = (zlib.crc32(data) << 32) | zlib.adler32(data)
-    return value - (1 << 64) if value >= (1 << 63) else value
-
-
 def _marks(n: int) -> str:
     return ",".join("?" * n)
 
 
-def _json_list(value: object) -> list[Any]:
-    """A list column as stored by sqlite-utils (JSON text), or already decoded."""
-    if value is None or value == "":
-        return []
-    if isinstance(value, str):
-        decoded = json.loads(value)
-        return decoded if isinstance(decoded, list) else []
-    return list(value) if isinstance(value, list | tuple) else []
-
-
-@dataclass
-class _Item:
-    """One posting being assigned: its features, keys and (at the end) its cluster."""
-
-    posting_id: str
-    features: Features
-    keys: dict[int, Via]
-    role_key: int
-    fuzzy: bool  # title/description keys allowed (see _prepare)
-    sentence_hashes: list[int]
-    distinct_sentences: list[str]
-    rid: int = 0
-    cluster_id: str = ""
-
-
-def _location_texts(row: dict[str, Any]) -> list[str]:
-    texts = [str(x) for x in _json_list(row.get("raw_locations"))]
-    for loc in _json_list(row.get("locations")):
-        if isinstance(loc, dict):
-            texts.extend(str(loc[k]) for k in ("city", "region") if loc.get(k))
-    return texts
-
-
-def _prepare(row: dict[str, Any]) -> _Item:
-    """Title, seasons and exact keys of one posting row (description handled later)."""
-    ck = company_key(row["company"] or "")
-    info = title_info(row["title"] or "", row["company"] or "", place_tokens(_location_texts(row)))
-    full, terms, years = season_parts([str(s) for s in _json_list(row.get("seasons"))])
-    keys: dict[int, Via] = {}
-    # an apply URL equal to the URL adds nothing (canonical_url is costly)
-    for url in dict.fromkeys((row.get("url"), row.get("apply_url"))):
-        if not url:
-            continue
-        nk = native_key(url)
-        if nk:
-            keys[_h64("n|" + nk)] = Via.NATIVE
-        cu = _h64("u|" + canonical_url(url))
-        keys.setdefault(cu, Via.URL)
-    # Role key: title words cut to 3 letters, so a misspelt copy ("Enginer") still counts
-    # as the same role for boilerplate statistics, and is found as a candidate.
-    prefixes = " ".join(sorted({tok[:3] for tok in info.tokens}))
-    role_key = _h64(f"r|{ck}|{info.intern}|{prefixes}")
-    # Without a company name, or for an article (a story, not an opening), only a shared
-    # job id or URL can make a duplicate: no title or description keys.
-    fuzzy = bool(ck) and row.get("kind", "posting") != "article"
-    if fuzzy:
-        keys.setdefault(_h64(f"t|{ck}|{info.key}"), Via.TITLE)
-        keys.setdefault(role_key, Via.LSH)
-    sents = sentences(row.get("description") or "")
-    features = Features(
-        company=ck,
-        title_tokens=info.tokens,
-        intern=info.intern,
-        seasons=full,
-        terms=terms | info.terms,
-        years=years | info.years,
-        signature=np.zeros(0, dtype=np.uint32),
-        desc_shingles=0,
-    )
-    unique = list(dict.fromkeys(sents))
-    return _Item(
-        posting_id=row["id"],
-        features=features,
-        keys=keys,
-        role_key=role_key,
-        fuzzy=fuzzy,
-        sentence_hashes=[_h64_fast(s) for s in unique],
-        distinct_sentences=unique,
-    )
-
-
-def _identity(value: int) -> int:
-    return value
-
-
-def _signature(title_tokens: Iterable[str], shingle_texts: list[str]) -> np.ndarray:
-    """MinHash (datasketch, affine32) over title tokens and description shingles."""
-    values = [zlib.crc32(b"t:" + tok.encode()) for tok in title_tokens]
-    values.extend(zlib.crc32(s.encode()) for s in shingle_texts)
-    mh = MinHash(
-        num_perm=NUM_PERM,
-        seed=SEED,
-        hashfunc=_identity,
-        permutations=_MINHASH_TEMPLATE.permutations,
-        scheme="affine32",
-    )
-    if values:
-        mh.update_batch(values)
-    return np.asarray(mh.hashvalues, dtype=np.uint32)
-
-
 def _update_lines(
-    db: sqlite_utils.Database, items: list[_Item], known_roles: set[int]
+    db: sqlite_utils.Database, items: list[Item], known_roles: set[int]
 ) -> dict[tuple[str, int], int]:
     """Count each sentence once per new (company, role); return the counts for ``items``."""
     increments: dict[tuple[str, int], int] = defaultdict(int)
@@ -260,47 +131,8 @@ def _update_lines(
     return counts
 
 
-def _finish_features(item: _Item, counts: dict[tuple[str, int], int]) -> None:
-    """Signature over distinctive sentences; LSH band keys when the description is substantial."""
-    company = item.features.company
-    grams: list[str] = []
-    for text, h in zip(item.distinct_sentences, item.sentence_hashes, strict=True):
-        if counts.get((company, h), 0) >= BOILERPLATE_MIN:
-            continue
-        grams.extend(shingles(text))
-        if len(grams) >= MAX_SHINGLES:
-            break
-    grams = list(dict.fromkeys(grams[:MAX_SHINGLES]))
-    sig = _signature(item.features.title_tokens, grams)
-    item.features = Features(**{**item.features.__dict__, "signature": sig,
-                                "desc_shingles": len(grams)})
-    if item.fuzzy and len(grams) >= SUBSTANTIAL_SHINGLES:
-        raw = sig.tobytes()
-        width = ROWS * 4
-        for band in range(BANDS):
-            chunk = raw[band * width : (band + 1) * width].hex()
-            item.keys.setdefault(_h64(f"b|{company}|{band}|{chunk}"), Via.LSH)
-    item.distinct_sentences = []
-    item.sentence_hashes = []
-
-
-def _features_from_row(row: tuple[Any, ...]) -> Features:
-    company, tokens, intern, seasons, terms, years, sig, n = row
-    split = (lambda s: frozenset(s.split("|")) if s else frozenset())  # noqa: E731
-    return Features(
-        company=company,
-        title_tokens=tuple(tokens.split(" ")) if tokens else (),
-        intern=bool(intern),
-        seasons=split(seasons),
-        terms=split(terms),
-        years=split(years),
-        signature=np.frombuffer(sig, dtype=np.uint32),
-        desc_shingles=n,
-    )
-
-
 def _stored_candidates(
-    db: sqlite_utils.Database, items: list[_Item]
+    db: sqlite_utils.Database, items: list[Item]
 ) -> tuple[dict[int, list[int]], dict[int, tuple[str, Features]]]:
     """Existing rids per key of ``items`` (newest first, capped) and their features."""
     all_keys = sorted({k for item in items for k in item.keys})
@@ -323,16 +155,16 @@ def _stored_candidates(
     for part in chunks(ordered):
         sql = f"SELECT {cols} FROM dedup_postings WHERE rid IN ({_marks(len(part))})"
         for row in db.execute(sql, list(part)).fetchall():
-            features[row[0]] = (row[1], _features_from_row(row[2:]))
+            features[row[0]] = (row[1], features_from_row(row[2:]))
     return by_key, features
 
 
 def _decide(
-    item: _Item,
+    item: Item,
     stored_keys: dict[int, list[int]],
     stored: dict[int, tuple[str, Features]],
     batch_keys: dict[int, list[int]],
-    batch: list[_Item],
+    batch: list[Item],
     renamed: dict[str, str],
 ) -> list[str]:
     """Clusters this posting belongs to, strongest evidence first (empty: a new opening).
@@ -397,14 +229,14 @@ def _resolve(cluster: str, renamed: dict[str, str]) -> str:
     return cluster
 
 
-def prepare(postings: Iterable[Posting]) -> dict[str, _Item]:
+def prepare(postings: Iterable[Posting]) -> dict[str, Item]:
     """The part of de-duplication that reads no stored state (titles, keys, sentences):
     half of its CPU, which a crawl process does before taking the write lock, for
     ``assign_clusters(..., prepared=)``. Each posting as it will be stored (its export)."""
-    return {posting.id: _prepare(posting.export()) for posting in postings}
+    return {posting.id: prepare_row(posting.export()) for posting in postings}
 
 
-def _assign_chunk(db: sqlite_utils.Database, items: list[_Item]) -> dict[str, str]:
+def _assign_chunk(db: sqlite_utils.Database, items: list[Item]) -> dict[str, str]:
     ids = [item.posting_id for item in items]
     existing: dict[str, tuple[int, str]] = {}
     for part in chunks(ids):
@@ -420,7 +252,7 @@ def _assign_chunk(db: sqlite_utils.Database, items: list[_Item]) -> dict[str, st
     fresh = [item for item in items if item.posting_id not in existing]
     counts = _update_lines(db, fresh, known_roles)
     for item in items:
-        _finish_features(item, counts)
+        finish_features(item, counts)
     # Re-read postings: drop their old keys first so they cannot match themselves.
     old_rids = [rid for rid, _ in existing.values()]
     for rids in chunks(old_rids):
@@ -464,7 +296,7 @@ def _merge(db: sqlite_utils.Database, renamed: dict[str, str]) -> None:
         )
 
 
-def _write(db: sqlite_utils.Database, items: list[_Item]) -> None:
+def _write(db: sqlite_utils.Database, items: list[Item]) -> None:
     conn = db.conn
     conn.executemany(
         "INSERT OR REPLACE INTO dedup_postings (rid, posting_id, cluster_id, company, "
@@ -510,7 +342,7 @@ def _read_rows(db: sqlite_utils.Database, ids: Sequence[str]) -> list[dict[str, 
 def assign_clusters(
     db: sqlite_utils.Database,
     posting_ids: Sequence[str],
-    prepared: dict[str, _Item] | None = None,
+    prepared: dict[str, Item] | None = None,
 ) -> dict[str, str]:
     """Give each posting (already in ``postings``) a cluster id; return {posting_id: cluster_id}.
 
@@ -546,7 +378,7 @@ def assign_clusters(
                 # stored rows are read only for postings not prepared by the caller
                 rows = {row["id"]: row for row in
                         _read_rows(db, [pid for pid in pending if pid not in prepared])}
-                items = [prepared.pop(pid) if pid in prepared else _prepare(rows[pid])
+                items = [prepared.pop(pid) if pid in prepared else prepare_row(rows[pid])
                          for pid in pending]
                 result.update(_assign_chunk(db, items))
     return {pid: result[pid] for pid in unique}

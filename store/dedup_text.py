@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from store.names import fold, plain, words
-from store.places import place_names
+from store.places import TITLE_PLACE_CODES, place_names
 
 # Words meaning "this is an internship": all spellings fold to the single token "intern".
 _INTERN_WORDS: frozenset[str] = frozenset(
@@ -82,14 +82,6 @@ _NOT_PLACES: frozenset[str] = frozenset(
 )
 
 
-# Short region codes that title suffixes use ("Production Operator - QLD"); US two-letter
-# state codes are left out: too many are English words (IN, OR, ME, OK, HI).
-_REGION_CODES: frozenset[str] = frozenset(
-    {"nsw", "qld", "vic", "tas", "wa", "sa", "nt", "ca", "ny", "tx", "nyc", "sf", "dc", "bc",
-     "uk", "usa", "us", "eu", "nz", "uae"}
-)
-
-
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
@@ -101,7 +93,7 @@ def place_phrases() -> frozenset[tuple[str, ...]]:
     than 4 letters are skipped too, as are two-letter state codes (too often real words).
     """
     names = place_names(100_000)
-    phrases: set[tuple[str, ...]] = {(code,) for code in _REGION_CODES}
+    phrases: set[tuple[str, ...]] = {(code,) for code in TITLE_PLACE_CODES}
     for name in names:
         toks = tuple(words(name))
         if not toks or (len(toks) == 1 and (len(toks[0]) < 4 or toks[0] in _NOT_PLACES)):

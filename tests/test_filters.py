@@ -24,6 +24,7 @@ def posting(**fields: Any) -> Posting:
         "company": "Acme",
         "title": "Software Engineering Intern",
         "url": "https://example.com/1",
+        "is_internship": True,
     }
     base.update(fields)
     return Posting.model_validate(base)
@@ -214,6 +215,24 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], bool, bool]] = [
         True,
         True,
     ),
+    # internships_only (default true): only is_internship postings, whatever else matches
+    ("full-time job", {"categories": ["software"]},
+     {"title": "Senior ABAP Developer", "is_internship": False, "categories": ["software"]},
+     False, False),
+    ("internships_only off", {"internships_only": False},
+     {"title": "Senior ABAP Developer", "is_internship": False}, True, True),
+    ("internship", {"internships_only": True}, {}, True, True),
+    # needs_sponsorship: drops "no" and "citizens only"; unstated passes unless strict
+    ("sponsors", {"needs_sponsorship": True}, {"sponsorship": "yes"}, True, True),
+    ("no sponsorship", {"needs_sponsorship": True}, {"sponsorship": "no"}, False, False),
+    ("citizens only", {"needs_sponsorship": True}, {"sponsorship": "citizens_only"}, False, False),
+    ("sponsorship unstated", {"needs_sponsorship": True}, {}, True, False),
+    ("sponsorship not needed", {"needs_sponsorship": False}, {"sponsorship": "no"}, True, True),
+    # exclude_companies: none of these, by the one company rule; ignores strict
+    ("exclude company", {"exclude_companies": ["Palantir"]},
+     {"company": "Palantir Technologies Inc."}, False, False),
+    ("exclude other company", {"exclude_companies": ["Palantir", "Two Sigma"]},
+     {"company": "Jane Street"}, True, True),
 ]
 
 
@@ -372,8 +391,9 @@ def test_keywords_fold_plurals_on_both_sides(keyword: str, text: str, found: boo
 
 
 def test_tokenize() -> None:
-    assert tokenize("ML/AI in HTML, C++ & node.js; don't.") == [
-        "ml", "ai", "in", "html", "c++", "node.js", "don't"
+    # the one folding (store.names.fold): accents go, "&" is "and"
+    assert tokenize("ML/AI in HTML, C++ & node.js; don't. Zürich R&D") == [
+        "ml", "ai", "in", "html", "c++", "and", "node.js", "don't", "zurich", "r", "and", "d"
     ]
 
 

@@ -73,6 +73,12 @@ def random_filter(rng: random.Random) -> Filter:
         }
     if rng.random() < 0.15:
         data["posted_within_days"] = rng.choice([0, 3, 30])
+    if rng.random() < 0.15:
+        data["exclude_companies"] = _some(rng, COMPANIES, 2)
+    if rng.random() < 0.2:
+        data["needs_sponsorship"] = True
+    if rng.random() < 0.2:
+        data["internships_only"] = False
     return Filter.model_validate(data)
 
 
@@ -108,6 +114,8 @@ def random_posting(rng: random.Random, i: int) -> Posting:
         "pay": pay if pay is None or pay["min"] is not None or pay["max"] is not None else None,
         "posted_at": _maybe(rng, 0.6, when),
         "first_seen": _maybe(rng, 0.7, when),
+        "is_internship": rng.random() < 0.8,
+        "sponsorship": rng.choice([None, None, "yes", "no", "citizens_only"]),
     })
 
 
@@ -150,10 +158,13 @@ def test_index_agrees_with_brute_force(
 def test_match_keeps_input_order_and_lists_every_subscription(engine: Engine) -> None:
     rng = random.Random(1)
     postings = [random_posting(rng, i) for i in range(100)]
-    filters = {"all": Filter(), "none": Filter(companies=["Nobody Ltd"])}
+    filters = {"all": Filter(internships_only=False), "none": Filter(companies=["Nobody Ltd"]),
+               "interns": Filter()}
     got = FilterIndex(filters).match(postings, NOW, engine=engine).matches
     open_ids = [p.id for p in postings if p.kind == "posting" and p.closed_at is None]
-    assert got == {"all": open_ids, "none": []}
+    interns = [p.id for p in postings if p.id in open_ids and p.is_internship]
+    assert got == {"all": open_ids, "none": [], "interns": interns}
+    assert 0 < len(interns) < len(open_ids)
 
 
 @pytest.mark.parametrize(
@@ -164,6 +175,9 @@ def test_match_keeps_input_order_and_lists_every_subscription(engine: Engine) ->
         ({"keywords": ["data science"]}, False),  # a two-word phrase is one bigram key
         ({"keywords": ["data science python"]}, True),  # longer: the index needs a check
         ({"keywords": ["python"], "exclude": ["senior"]}, False),  # a veto in the index
+        ({"keywords": ["python"], "exclude_companies": ["Stripe"]}, False),  # a veto too
+        ({"keywords": ["python"], "needs_sponsorship": True}, False),  # a gate
+        ({"keywords": ["python"], "internships_only": False}, False),
         ({"keywords": ["python"], "exclude": ["full time"]}, True),
         ({"keywords": ["python"], "locations": ["GB"], "categories": ["data"]}, True),
         ({"min_pay": {"amount": 30, "per": "hour"}}, True),

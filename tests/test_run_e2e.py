@@ -82,7 +82,8 @@ def test_crawl_store_alert_and_rerun_changes_nothing(tmp_path: Path, boards: Boa
             {
                 "name": "palantir-hook",
                 "notify": [f"json://127.0.0.1:{hook.port}/hook?token={TOKEN}"],
-                "filter": {"companies": ["palantir"]},
+                # Palantir's fixture roles are full-time jobs: asked for explicitly (SPEC §5)
+                "filter": {"companies": ["palantir"], "internships_only": False},
             },
         ]
         config = write_config(tmp_path / "config", sources(boards), subs)
@@ -229,7 +230,8 @@ def test_smtp_down_retries_with_backoff_then_sends_once(
 def test_token_in_webhook_url_never_printed(tmp_path: Path, boards: BoardServer) -> None:
     db = tmp_path / "iw.db"
     # nothing listens on this port: the failure message must not echo the token
-    subs = [{"name": "hook", "notify": [f"json://user:{SECRET}@127.0.0.1:9/hook?token={TOKEN}"]}]
+    subs = [{"name": "hook", "notify": [f"json://user:{SECRET}@127.0.0.1:9/hook?token={TOKEN}"],
+             "filter": {"internships_only": False}}]  # every posting: a send is attempted
     config = write_config(tmp_path / "config", sources(boards)[:1], subs)
     result = run_cli("run", "-v", "--config", str(config), "--db", str(db))
     assert result.code == 1
