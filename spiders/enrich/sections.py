@@ -187,17 +187,26 @@ _STRIP = " \t#*_>•·-–—|:"
 _LEAD = re.compile(r"^[\W_]+")  # bullets, markdown and emoji before a heading: "💻 Duties"
 
 
-def heading_kind(line: str) -> Kind | None:
-    """The section a heading line opens, or None when the line is not a known heading."""
+def heading_kind(line: str, legal_word: bool | None = None) -> Kind | None:
+    """The section a heading line opens, or None when the line is not a known heading.
+
+    ``legal_word``: whether the line holds one of :data:`_LEGAL_HEADING_KEYS`, when the
+    caller already knows (it found them in the whole text at once).
+    """
     if len(line) > 90:
         return None
-    bare = _LEAD.sub("", line).strip(_STRIP).rstrip(".")
+    bare = line.lstrip(_STRIP)
+    if bare and not bare[0].isalnum():
+        bare = _LEAD.sub("", bare)
+    bare = bare.strip(_STRIP).rstrip(".")
     if not bare or bare.count(" ") > 8 or ". " in bare or bare[-1] in "!?;,":
         return None
     first = bare.split(" ", 1)[0].lower().rstrip(":")
     if first not in _FIRST_WORDS:
-        low = bare.lower()
-        if not any(key in low for key in _LEGAL_HEADING_KEYS):
+        if legal_word is None:
+            low = bare.lower()
+            legal_word = any(key in low for key in _LEGAL_HEADING_KEYS)
+        if not legal_word:
             return None  # the cheap test: ~1 µs instead of the full pattern's ~10
     m = _HEADINGS.fullmatch(bare)
     if m is None:
@@ -244,6 +253,12 @@ def _kinds(text: str) -> tuple[list[str], list[Kind], list[int]]:
         low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
     low_lines = low.split("\n")
     legal = _legal_lines(lines, low, starts)
+    legal_words: set[int] = set()
+    for key in _LEGAL_HEADING_KEYS:
+        at = low.find(key)
+        while at != -1:
+            legal_words.add(bisect_right(starts, at) - 1)
+            at = low.find(key, at + 1)
     current: Kind = "job"
     kinds: list[Kind] = []
     marks: list[int] = []
@@ -265,7 +280,7 @@ def _kinds(text: str) -> tuple[list[str], list[Kind], list[int]]:
                 mark |= _ANSWER
         marks.append(mark)
         if len(line) <= 90 and stripped[-1] not in ".!?;,)":
-            kind = heading_kind(line)
+            kind = heading_kind(line, index in legal_words)
             if kind is not None:
                 current = kind
                 append(kind)
