@@ -22,7 +22,7 @@ _N = NUMBER_RE
 # letters of their pattern's alternatives.
 _N_FIRST = r"\d" + "".join(sorted({word[0] for word in NUMBER_WORDS}))
 _UNIT = (r"(?P<u>weeks?|months?|mos?|wks?|semesters?|years?|monate?n?|mois|mesi|meses|"
-         r"wochen|semaines|settimane|semanas)")
+         r"wochen|semaines|settimane|semanas|maanden|weken)")
 _SPAN = (rf"(?P<n>{_N})(?:\s*(?:-|–|to|or|and|bis|à|a)\s*(?P<n2>{_N}))?(?:\+)?[\s-]*{_UNIT}"
          r"(?![\w-])")
 _ROLE = (r"(?:[\w-]+\s+){0,3}?(?:intern(?:ship)?s?|placements?|co-?op|programme|program|"
@@ -33,7 +33,8 @@ _LABELLED = fast_regex(
     "adflmprsw",
     rf"\b(?:duration|length|period|minimum(?:\s+of)?|min\.?|at\s+least|lasts?|lasting|"
     rf"runs?\s+for|running\s+for|for\s+a\s+period\s+of|spans?|spend|dauer|durée|duración|"
-    rf"work\s+term)\b\s*(?:of\s+|is\s+|:\s*|-\s*|the\s+internship\s*:?\s*)?"
+    rf"work\s+term)(?:\b|(?<=\.))\s*(?:minimale?\s*|minimum\s*)?"
+    rf"(?:of\s+|is\s+|:\s*|-\s*|the\s+internship\s*:?\s*)?"
     rf"(?:approximately\s+|approx\.?\s+|about\s+|up\s+to\s+|between\s+)?{_SPAN}",
     re.IGNORECASE,
 )
@@ -54,7 +55,7 @@ _ROLE_LASTS = fast_regex(
 )
 _FOR = fast_regex(
     "dfv,",
-    rf"(?:\bfor|\bde|\bdi|\bfür|\bvon|,)\s+(?:a\s+period\s+of\s+|a\s+minimum\s+of\s+|"
+    rf"(?:\bfor|\bde|\bdi|\bfür|\bvon|\bvan|,)\s+(?:a\s+period\s+of\s+|a\s+minimum\s+of\s+|"
     rf"at\s+least\s+|mindestens\s+)?{_SPAN}"
     r"(?!\s+(?:after|of|before|following|post|prior|paid|off|vacation|holidays?|notice|pto|"
     r"leave|per\s+year|a\s+year))",
@@ -76,6 +77,7 @@ _OTHER_SPAN = re.compile(
 )
 _UP_TO = re.compile(r"\b(?:up\s+to|max(?:imum)?(?:\s+of)?|no\s+more\s+than)\s+$", re.IGNORECASE)
 _KEYS = ("week", "month", "year", "mois", "monat", "meses", "mesi", "wochen", "semaine",
+         "maanden", "weken",
          "settiman")
 
 
@@ -83,7 +85,7 @@ def _months(n: float, unit: str) -> float | None:
     unit = unit.lower()
     if unit.startswith(("w", "sem", "set")) and not unit.startswith("semester"):
         return round(n / 4, 2)
-    if unit.startswith(("mo", "me")):
+    if unit.startswith(("mo", "me", "maa")):
         return n
     if unit.startswith("y"):
         return n * 12

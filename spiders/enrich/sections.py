@@ -141,7 +141,7 @@ _TESTIMONIAL_LINE = fast_regex(
 # A line that speaks about the job again after "About us" or "Benefits".
 _JOB_AGAIN = fast_regex(
     "aiotwy",
-    r"\b(?:in\s+this\s+(?:role|position|internship)|as\s+an?\s+(?:\w+\s+){0,3}?(?:intern|co-?op)\b|"
+    r"\b(?:in\s+this\s+(?:[\w-]+\s+){0,2}?(?:role|position|internship)|as\s+an?\s+(?:\w+\s+){0,3}?(?:intern|co-?op)\b|"
     r"(?:we(?:'re|’re|\s+are)|is|are)\s+(?:currently\s+)?(?:looking\s+for|seeking|hiring)|"
     r"you\s+will\s+(?!(?:also\s+)?(?:receive|get|enjoy|have\s+access|be\s+eligible))|"
     r"you(?:'ll|’ll)\s+(?!(?:also\s+)?(?:receive|get|enjoy|have\s+access|be\s+eligible))|"
