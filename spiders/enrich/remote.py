@@ -103,8 +103,8 @@ _TEXT_ONSITE = fast_regex(
     r"\ben\s+présentiel\b|\bsur\s+site\b",
     re.IGNORECASE,
 )
-_KEYS = ("présentiel", "sur site", "remote", "telework", "tele-work", "hybrid", "híbrid", "on-site", "onsite", "on site", "in-person",
-         "in person", "office", "anywhere", "days/week", "days a week", "days per week",
+_KEYS = ("présentiel", "sur site", "remote", "telework", "tele-work", "hybrid", "híbrid",
+         "on-site", "onsite", "on site", "in-person", "in person", "office", "anywhere", "days/week", "days a week", "days per week",
          "campus", "wfo")
 
 
