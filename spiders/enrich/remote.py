@@ -104,8 +104,8 @@ _TEXT_ONSITE = fast_regex(
     re.IGNORECASE,
 )
 _KEYS = ("présentiel", "sur site", "remote", "telework", "tele-work", "hybrid", "híbrid",
-         "on-site", "onsite", "on site", "in-person", "in person", "office", "anywhere", "days/week", "days a week", "days per week",
-         "campus", "wfo")
+         "on-site", "onsite", "on site", "in-person", "in person", "office", "anywhere",
+         "days/week", "days a week", "days per week", "campus", "wfo")
 
 
 def remote_from_raw(raw_locations: list[str]) -> Remote | None:
