@@ -25,7 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from spiders.classify import classify_entry, cues, hiring_company  # noqa: E402
+from spiders.classify import classify_entry, cues  # noqa: E402
+from spiders.company import hiring_company  # noqa: E402
 
 CORPUS = ROOT / "tests" / "fixtures" / "articles"
 TARGET_ACCURACY = 0.90

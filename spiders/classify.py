@@ -14,7 +14,8 @@ when (1) the score reaches :data:`THRESHOLD` and (2) it has at least one cue tha
 a role (a hiring statement, a requirements or duties section) and at least one concrete
 term (pay, place, duration, dates, how to apply).
 
-:func:`hiring_company` finds the company that hires, not the blog that wrote the entry.
+:func:`spiders.company.hiring_company` finds the company that hires, not the blog that
+wrote the entry.
 """
 
 from __future__ import annotations
@@ -51,15 +52,21 @@ _HIRING = re.compile(
     r"|\bwe\s+need\s+(?:an?(?:other)?|two)\b|\b(?:is|are)\s+now\s+accepting\b"
     r"|\bhas\s+(?:space|room|a\s+place|an\s+opening)\s+for\b"
     r"|\bwe(?:'d|’d|\s+would)\s+love\s+to\s+have\s+an?\s+\w*\s*intern\b"
-    r"|\b(?:roles?|positions?|openings?)\s+open\s+right\s+now\b|\bhave\s+(?:two|three|\d+)\s+roles\s+open\b",
+    r"|\b(?:roles?|positions?|openings?)\s+open\s+right\s+now\b|\bhave\s+(?:two|three|\d+)\s+roles\s+open\b"
+    r"|\bwir\s+suchen\b|\bsuchen\s+wir\b|\bnous\s+recherchons\b|\bbuscamos\b|\bcerchiamo\b"
+    r"|\bwij\s+zoeken\b|\bzijn\s+(?:wij\s+)?op\s+zoek\s+naar\b|\bnous\s+cherchons\b",
     _F,
 )
 _REQUIREMENTS = re.compile(
-    r"^\W*(?:requirements|required\s+skills|(?:minimum|preferred|basic)\s+qualifications|"
+    r"^\W*(?:requirements|required\s+skills|skills\s*(?:&|and)\s*(?:qualifications|requirements)|(?:minimum|preferred|basic)\s+qualifications|"
     r"qualifications|what\s+you(?:'ll|’ll| will)\s+need|what\s+we\s+need|"
     r"what\s+we(?:'d|’d| would)\s+love\s+to\s+see|what\s+we(?:'re|’re| are)\s+looking\s+for|"
     r"you\s+have|who\s+should\s+apply|who\s+can\s+apply|(?:dein|ihr|your)\s+profile?|profile|"
-    r"you\s+might\s+be\s+a\s+good\s+fit|preferred|nice\s+to\s+have)\b"
+    r"you\s+might\s+be\s+a\s+good\s+fit|preferred|nice\s+to\s+have|"
+    r"who\s+we(?:'re|’re|\s+are)\s+looking\s+for|anforderungen|qualifikationen|"
+    r"das\s+bringst\s+du\s+mit|was\s+du\s+mitbringst|das\s+wünschen\s+wir\s+uns|dein\s+skillset|"
+    r"profil\s+recherché|votre\s+profil|requisitos|requisiti|wie\s+ben\s+jij|wat\s+(?:verwachten|vragen)"
+    r"\s+wij|functie-?eisen|jouw\s+profiel|profiel)\b"
     r"|\bcandidates?\s+should\b|\bthe\s+successful\s+candidate\b|\byou\s+should\s+be\b"
     r"|\byou\s+(?:are|'re|’re)\s+(?:enrolled|studying|a\s+student|currently)\b"
     r"|\b(?:pursuing|enrolled\s+in)\s+an?\s+(?:bs|ms|ba|bachelor|master|degree|co-?op)"
@@ -69,15 +76,25 @@ _REQUIREMENTS = re.compile(
     _F,
 )
 _DUTIES = re.compile(
-    r"^\W*(?:responsibilities|what\s+you(?:'ll|’ll|\s+will|'d|’d|\s+would)\s+(?:be\s+)?do(?:ing)?|"
+    r"^\W*(?:(?:primary|key|main|core|your)\s+)?(?:responsibilities|what\s+you(?:'ll|’ll|\s+will|'d|’d|\s+would)\s+(?:be\s+)?do(?:ing)?|"
     r"the\s+role|your\s+role|deine\s+aufgaben|main\s+tasks|tasks|duties|the\s+intern\s+will|"
-    r"what\s+it\s+involves|in\s+this\s+role)\b"
+    r"what\s+it\s+involves|in\s+this\s+role|what\s+the\s+role\s+is|this\s+role\s+offers|aufgaben|deine\s+aufgaben|was\s+dich\s+erwartet|"
+    r"deine\s+rolle|tätigkeiten|verantwortlichkeiten|vos\s+missions|missions|responsabilidades|"
+    r"wat\s+ga\s+je\s+(?:voor\s+ons\s+)?doen|jouw\s+taken|taken|functieomschrijving|als\s+stagiai?re?\s+"
+    r"(?:ga|zul|ben)\s+je)\b"
     r"|\b(?:the\s+)?interns?\s+will\s+(?!be\s+(?:back|returning))"
-    r"|\bin\s+this\s+role,?\s+you\b|\bas\s+an?\s+intern,?\s+you\s+will\b"
+    r"|\bin\s+this\s+role,?\s+you\b|\bas\s+an?\s+(?:[\w-]+\s+){0,4}?intern,?\s+you(?:\s+will|'ll|’ll)\b"
     r"|\byou(?:'ll|’ll| will|'d|’d| would)\s+(?:be\s+)?(?:work(?:ing)?\s+on|help(?:ing)?|own|build|"
     r"write|run|join|ship|support|design|pair|assist|lead|research|train|analy[sz]e)\b"
     r"|\bduties\s+include\b|\btasks\s+include\b|\byou(?:'d|’d|\s+would)\s+be\s+\w+ing\b"
     r"|^\W*the\s+project\s*:",
+    _F,
+)
+# A job page's own fields: "Job Type: Internship", "Employment type: Full-time".
+_JOB_FIELDS = re.compile(
+    r"^\W*(?:job\s+(?:title|type|id|category|function)|employment\s+type|position\s+type|"
+    r"contract\s+type|work\s+type|remote\s+status|date\s+posted|experience\s+level|"
+    r"(?:closing|application)\s+date)\s*:",
     _F,
 )
 # -- concrete terms of an offer ----------------------------------------------------------------
@@ -86,14 +103,16 @@ _PAY = re.compile(
     r"(?:\s*[–-]\s*[$€£]?\d[\d,.]*\s*k?)?\s*(?:cad\s*)?(?:/|per\s+|an?\s+|pro\s+rata)\s*"
     r"(?:hour|hr|h\b|month|mo\b|week|wk|year|yr|summer)?"
     r"|\b(?:stipend|salary|hourly\s+rate|monthly\s+allowance|allowance\s+of|pay(?:ment)?\s*:|"
-    r"rate\s*:|compensation\s*:|paid\s+(?:summer\s+)?internship|paid\s+position|"
+    r"rate\s*:|compensation\s*:|paid\s+(?:summer\s+)?internship|paid\s+position|vergütung|gehalt|"
+    r"stagevergoeding|gratification|rémunération|wat\s+bieden\s+wij|wij\s+bieden|"
     r"it(?:'s|’s| is)\s+paid|pays\s+[$€£]|conditions\s*:)\b",
     _F,
 )
 _PLACE = re.compile(
-    r"^\W*(?:location|where|standort|headquarters|based\s+in)\s*:"
+    r"^\W*(?:location|where|standort|arbeitsort|einsatzort|headquarters|based\s+in)\s*:"
+    r"|^\W*📍"
     r"|\b(?:based\s+in|in\s+our\s+\w+(?:\s+\w+)?\s+office|(?:on-?site|hybrid|fully\s+remote)\b)"
-    r"|\bremote\s*\((?:americas|europe|us|eu|anywhere|utc)",
+    r"|\bremote\s*\((?:americas|europe|us|eu|anywhere|utc)|\b100\s*%\s*remote\b",
     _F,
 )
 _DURATION = re.compile(
@@ -102,7 +121,9 @@ _DURATION = re.compile(
     r"(?!\s+(?:ago|later|long\s+internship\s+at))"
     r"|\b(?:starting|from|start(?:s|ing)?\s+in)\s+(?:in\s+)?(?:january|february|march|april|may|june|"
     r"july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b"
-    r"|\b\d+\s*(?:h|hrs|hours)\s*(?:/|a|per)\s*week\b",
+    r"|\b\d+\s*(?:h|hrs|hours)\s*(?:/|a|per)\s*week\b"
+    r"|\bab\s+sofort\b|\bzum\s+nächstmöglichen\s+zeitpunkt\b|\b\d+\s*(?:-\s*\d+\s*)?stunden\s+"
+    r"(?:pro|die|/|je)\s*woche\b|\b(?:vollzeit|teilzeit)\b|\bzum\s+\d{1,2}\.\d{1,2}\.",
     _F,
 )
 _APPLY = re.compile(
@@ -111,7 +132,9 @@ _APPLY = re.compile(
     r"send\s+(?:your|us\s+your|me\s+your|a|an)\s+(?:cv|resume|application|writing\s+sample|github|"
     r"cover\s+letter)|(?:please\s+)?send\s+your\s+(?:cv|application)|"
     r"email\s+(?:your|me|us)\b|submit\s+(?:a|your)\s+(?:resume|cv|application)|"
-    r"applications?\s+(?:close|deadline|are\s+reviewed\s+on|open\s+until)|"
+    r"jetzt\s+bewerben|deine\s+bewerbung|ihre\s+bewerbung|bewerbungsunterlagen|postuler|solliciteer|"
+    r"sollicitatie|stuur\s+(?:je|jouw)\s+(?:cv|sollicitatie)|"
+    r"applications?\s+(?:close|deadline|are\s+reviewed\s+on|open\s+until)|closing\s+(?:on|date)\b|"
     r"deadline(?:\s+for\s+applications)?\s*(?::|is)|review\s+of\s+applications|"
     r"closes?\s+(?:friday|sunday|monday|\d|on|in)|apply\s+through\s+(?:the|your)|"
     r"positions\s+are\s+filled|mention\s+this\s+post|by\s+(?:january|february|march|april|may|june|"
@@ -135,8 +158,10 @@ _ARTICLE_TITLE = re.compile(
     r"\b(?:how\s+(?:i|we|to|our)|tips|what\s+i\s+learned|lessons?|meet\s+(?:our|the)|spotlight|"
     r"diar(?:y|ies)|recap|q\s*&\s*a|interview\s+with|stories|story|a\s+day\s+in|day\s+in\s+the\s+life|"
     r"reflections?|podcast|episode|guide|explained|why\s+(?:i|we|you)|what\s+to\s+expect|"
-    r"behind\s+the\s+scenes|ask\s+the|state\s+of|welcomes|what\s+our|i\s+turned|my|"
-    r"is\s+it\s+worth|mistakes|should\s+i|the\s+\w+\s+(?:questions|market)|here's\s+why|built\s+this)\b"
+    r"behind\s+the\s+scenes|ask\s+the|state\s+of|welcomes|what\s+our|i\s+turned|"
+    # "My Summer Workplace internships" names a programme; "My internship at X" is a story
+    r"my(?![\w ]{0,40}\b(?:internships|program(?:me)?)\s*$)|"
+    r"is\s+it\s+worth|mistakes|should\s+i|finding|where\s+to\s+find|how\s+to\s+find|guide\s+to|the\s+\w+\s+(?:questions|market)|here's\s+why|built\s+this)\b"
     r"|\?\s*$",
     re.IGNORECASE,
 )
@@ -165,20 +190,30 @@ _QA = re.compile(r"^\s*(?:q|a)\s*[:.]", _F)
 # -- title cues -------------------------------------------------------------------------------
 _ROLE_TITLE = re.compile(
     r"\b(?:intern|internship|co-?op|apprenticeship|werkstudent|student\s+researcher|trainee|"
-    r"summer\s+analyst|researcher|engineer|analyst|developer|designer)\b",
+    r"summer\s+analyst|researcher|engineer|analyst|developer|designer|traineeship|praktikum|praktikant\w*|"
+    r"pflichtpraktikum|werkstudent\w*|ausbildung|azubi|duales\s+studium|stagiaire|alternance|"
+    r"stagiair|\w*stage|trainee|alternant|"
+    r"manager|specialist|assistant|consultant|associate|scientist|coordinator)\b",
     re.IGNORECASE,
 )
 _POSTING_TITLE = re.compile(
     r"^\s*(?:hiring|job|open\s+(?:call|position)|apply\s+now|now\s+accepting|internship\s*(?:opportunity)?:|"
     r"we(?:'re|’re| are)\s+hiring|join\s+us|come\s+(?:intern|work)\s+with\s+us)\b"
     r"|\b(?:wanted|hiring|we\s+need|looking\s+for|openings?|"
-    r"internships?\s+closing|taking\s+interns)\b",
+    r"internships?\s+closing|taking\s+interns)\b"
+    # the gender marker German, Austrian and Swiss job ads put after every title: "(m/w/d)"
+    r"|\((?:[mwfdx]|div|gn|all\s+genders?)(?:\s*[/|,*]\s*(?:[mwfdx]|div|gn)){0,3}\)|"
+    r"\b[mwf]/[mwf]/[dx]\b|\(\s*(?:gn|all\s+genders?)\s*\*?\)",
     re.IGNORECASE,
 )
 
 
-def cues(title: str, text: str) -> list[Cue]:
-    """Every cue that fires on an entry, with its weight (positive: posting)."""
+def cues(title: str, text: str, *, located: bool = False) -> list[Cue]:
+    """Every cue that fires on an entry, with its weight (positive: posting).
+
+    ``located``: the source gives the entry a location line of its own (a feed's region, a
+    job board's place field), which is a concrete term like "Location:" in the text.
+    """
     fired: list[Cue] = []
 
     def add(name: str, weight: float, group: str, hits: int = 1, cap: int = 1) -> None:
@@ -190,8 +225,9 @@ def cues(title: str, text: str) -> list[Cue]:
     add("duties", 1.5, "offer", len(_DUTIES.findall(text)), 2)
     listed = len(_LISTED_ROLE.findall(text))
     add("list of openings", 3.0, "offer", 1 if listed >= 2 else 0)
+    add("job-page fields", 2.0, "offer", 1 if len(_JOB_FIELDS.findall(text)) >= 2 else 0)
     add("pay", 1.5, "terms", len(_PAY.findall(text)), 2)
-    add("place", 1.0, "terms", len(_PLACE.findall(text)))
+    add("place", 1.0, "terms", len(_PLACE.findall(text)) + int(located))
     add("duration or start", 1.0, "terms", len(_DURATION.findall(text)), 2)
     add("how to apply", 2.0, "terms", len(_APPLY.findall(text)), 2)
     add("contact or job link", 1.0, "terms", len(_CONTACT.findall(text)))
@@ -213,118 +249,16 @@ def score(title: str, text: str) -> float:
     return sum(c.weight for c in cues(title, text))
 
 
-def classify_entry(title: str, text: str) -> Label:
+def classify_entry(title: str, text: str, *, located: bool = False) -> Label:
     """"posting" when the entry offers a role with concrete terms (see module doc), else "article"."""
-    fired = cues(title, text)
+    fired = cues(title, text, located=located)
     groups = {c.group for c in fired if c.weight > 0}
     total = sum(c.weight for c in fired)
     if total >= THRESHOLD and "offer" in groups and "terms" in groups:
         return "posting"
+    # A job page with both a requirements and a duties section and nothing of an article
+    # ("Key Responsibilities" / "Requirements") offers a role even without stated terms.
+    names = {c.name for c in fired}
+    if {"requirements", "duties"} <= names and "article" not in {c.group for c in fired}:
+        return "posting"
     return "article"
-
-
-# -- the hiring company --------------------------------------------------------------------------
-
-_LABEL_WORDS = frozenset(
-    {
-        "join us", "newsletter", "roundup", "digest", "weekly", "this week",
-        "internship", "internships", "job", "jobs", "hiring", "open call", "open position", "apply now",
-        "now accepting applications", "internship opportunity", "founder's note", "founder’s note",
-        "q&a", "news", "newsroom", "update", "career newsletter", "announcement", "podcast",
-        "intern spotlight", "internship diaries", "internship stories", "ask the recruiter",
-        "we're hiring", "we’re hiring", "opportunity", "reminder", "deadline", "position",
-        "role", "vacancy", "career", "careers", "event", "webinar",
-    }
-)
-_NAME = r"[A-Z][\w&.'’-]*(?:\s+(?:&\s+)?(?:[A-Z][\w&.'’-]*|of|de|the|and|for))*"
-_AT_COMPANY = re.compile(rf"\b(?:at|@)\s+({_NAME})")
-_DASH_COMPANY = re.compile(rf"\s[—–-]\s*({_NAME})\s*$")
-_ABOUT = re.compile(rf"^\W*(?i:about)\s+({_NAME})\s*$", re.MULTILINE)
-_COMPANY_LINE = re.compile(rf"^\W*(?:company|employer|organi[sz]ation|unternehmen)\s*:\s*({_NAME})", _F)
-_IS_HIRING = re.compile(
-    rf"(?:^|[.!?]\s+|[—–:-]\s+|\d\.\s+)(?:the\s+)?({_NAME})(?:\s+at\s+({_NAME}))?(?:'s|’s)?\s+(?:is|are)\s+(?:now\s+)?"
-    rf"(?:hiring|offering|looking\s+for|seeking|recruiting|accepting|now\s+accepting)\b"
-    rf"|(?:^|[.!?]\s+)(?:the\s+)?({_NAME})(?:\s+at\s+({_NAME}))?\s+seeks\b"
-    rf"|\b(?:team|lab|group|department)\s+at\s+({_NAME})\s+(?:is|are)\s+(?:now\s+)?"
-    rf"(?:hiring|offering|looking\s+for|seeking|recruiting)\b",
-    re.MULTILINE,
-)
-_NOT_COMPANY = frozenset(
-    {"we", "i", "our", "the", "this", "it", "he", "she", "they", "who", "you", "interns", "intern",
-     "applications", "application", "pay", "location", "summer", "the successful candidate",
-     "duration", "requirements", "what", "here", "hey", "hi", "big", "ok", "so", "little", "quick",
-     "now", "looking", "remote", "hybrid", "there", "every", "your", "dein", "du", "from the careers desk"}
-)
-_GENERIC_START = re.compile(
-    r"^(?:the\s+)?(?:summer|fall|spring|winter|paid|remote|software|data|product|research|marketing|"
-    r"finance|legal|policy|editorial|hardware|backend|frontend|mechanical|communications|"
-    r"sustainability|devrel|platform|museum|\d{4})\b",
-    re.IGNORECASE,
-)
-
-
-def _clean(name: str | None) -> str | None:
-    if not name:
-        return None
-    name = name.strip(" .,:;!-—–'’\"")
-    if not name or name.lower() in _NOT_COMPANY or name.lower() in _LABEL_WORDS:
-        return None
-    if len(name.split()) > 6:
-        return None
-    return name
-
-
-def hiring_company(title: str, text: str, default: str | None) -> str | None:
-    """The company that hires, read from the entry; else `default` (the source's `company`).
-
-    In order: a WeWorkRemotely-style title "Company: Role" (the part before the colon, unless
-    it is a label such as "Internship:" or "Hiring:"), "About Company" / "Company: X" lines,
-    "Company is hiring/offering/looking for ..." in the text, "Role at Company" or
-    "Role — Company" in the title. A title-only name must be a proper name, not a role or a
-    place in parentheses.
-    """
-    head, sep, _rest = title.partition(":")
-    if sep and head.strip().lower() not in _LABEL_WORDS and _proper_name(head):
-        name = _clean(head)
-        if name and not _ROLE_TITLE.search(name) and not _GENERIC_START.match(name):
-            return name
-    for pattern in (_ABOUT, _COMPANY_LINE):
-        match = pattern.search(text)
-        if match and _clean(match.group(1)):
-            return _clean(match.group(1))
-    for match in _IS_HIRING.finditer(text):
-        # "The Visual Computing Lab at ETH Zurich is offering": the institution hires
-        groups = match.groups()
-        name = _clean(groups[1] or groups[0] or groups[3] or groups[2] or groups[4])
-        if name and not _GENERIC_START.match(name):
-            return name
-    for pattern in (_AT_COMPANY, _DASH_COMPANY):
-        match = pattern.search(title)
-        if match:
-            name = _clean(re.sub(r"\s*\(.*$", "", match.group(1)))
-            if (name and not _ROLE_TITLE.search(name) and not _GENERIC_START.match(name)
-                    and not _is_place(name) and not _named_as_place(name, text)):
-                return name
-    return default
-
-
-def _proper_name(text: str) -> bool:
-    """1-4 words, each capitalised or a joiner ("&", "of"), no issue numbers: "Acme Robotics"."""
-    words = text.split()
-    if not 1 <= len(words) <= 4 or "#" in text:
-        return False
-    joiners = {"&", "and", "of", "de", "the", "for"}
-    return all(w[0].isupper() or w[0].isdigit() or w.lower() in joiners for w in words)
-
-
-def _named_as_place(name: str, text: str) -> bool:
-    """The text gives `name` as the job's place: "Location: München", "Standort: München"."""
-    label = r"(?:location|standort|where|ort|lieu|based\s+in|office\s+in)\s*:?\s*"
-    return re.search(label + re.escape(name), text, re.IGNORECASE) is not None
-
-
-def _is_place(name: str) -> bool:
-    """A city, region or country (the "— Toronto" at the end of a title is where, not who)."""
-    from spiders.enrich.places import parse_location
-
-    return bool(parse_location(name))

@@ -12,7 +12,7 @@ excerpt (no full content, and a short summary or one ending in "Read more", "[â€
 taken (spiders/maintext.py: not navigation, footer, scripts or comments); if that page
 cannot be read the excerpt is kept. At most `max_pages` entry pages are fetched per crawl.
 Then spiders/classify.py decides `kind` and the hiring company (the entry's, else the
-source's `company`, else the source name).
+source's `company`, else the feed's publisher; "" when none: never the feed's own name).
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ from twisted.python.failure import Failure
 from config.clock import iso
 from config.models import TypeSpec
 from spiders.base import BaseSpider, MalformedResponse
-from spiders.classify import classify_entry, hiring_company
+from spiders.classify import classify_entry
+from spiders.company import entry_company
 from spiders.maintext import main_text
 from spiders.text import html_to_text
 from store.models import Posting
@@ -129,14 +130,15 @@ class FeedSpider(BaseSpider):
     def posting(self, entry: dict[str, Any], text: str | None = None) -> Posting:
         body = text if text else entry["text"]
         title = entry["title"]
-        company = hiring_company(title, body, self.company) or self.source.name
+        kind = classify_entry(entry["title"], body, located=bool(entry["region"]))
+        company = entry_company(kind, title, body, self.company, self.feed_title)
         head, colon, role = title.partition(":")
         if colon and role.strip() and head.strip() == company:
             title = role.strip()  # "Fin: Solutions Architect": the role is after the company
         return Posting(
             id=self.posting_id(entry["id"]),
             source=self.source.name,
-            kind=classify_entry(entry["title"], body),
+            kind=kind,
             company=company,
             title=title,
             url=canonical_url(entry["_link"]) if entry["_link"] else "",

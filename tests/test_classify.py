@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from spiders.classify import classify_entry, cues, hiring_company
+from spiders.classify import classify_entry, cues
+from spiders.company import hiring_company
 
 CORPUS = Path(__file__).parent / "fixtures" / "articles"
 ENTRIES = [

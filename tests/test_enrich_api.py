@@ -100,8 +100,8 @@ def test_enrich_never_raises_on_cut_or_odd_text() -> None:
     spec.loader.exec_module(bench)
     odd = ["", "\n\n", "$", "£-£ per", "Deadline: 31/02/2027", "graduating 13/2027",
            "Summer '99 intern", "Sepember 3 2027 deadline", "İstanbul ₹ 1,00,00 per month"]
-    for record in bench.load_corpus():
-        posting = bench.to_posting(record)
+    for record in bench.load_written():
+        posting = bench.written_posting(record)
         text = posting.description
         for cut in range(0, len(text), max(1, len(text) // 7)):
             posting.description = text[cut : cut + 300]

@@ -1,72 +1,81 @@
-"""The labelled corpus: well-formed, and scored no worse than the level reached.
+"""The real corpus (tests/fixtures/corpus/*.jsonl): well-formed, and its TUNE part scored no
+worse than the level reached.
 
-The figures themselves (per-field precision and recall, timing) are printed by
-``bench/bench_enrich.py``; this test is the regression guard for them.
+Only the tune part is guarded: the test part is never tuned on, so a floor on it would
+invite tuning to it. bench/bench_enrich.py prints both parts.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from store.models import Posting
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
 
+import bench_enrich as BENCH  # noqa: E402
 
-def _bench() -> ModuleType:
-    path = ROOT / "bench" / "bench_enrich.py"
-    spec = importlib.util.spec_from_file_location("bench_enrich", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("bench_enrich", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-BENCH = _bench()
 RECORDS = BENCH.load_corpus()
-# Reached on 2026-11-24 over all 208 postings: precision >= 0.995 and recall >= 0.952 on
-# every field (sponsorship is the lowest recall). The floors leave room for one or two
-# changed cases, not for a regression.
-PRECISION_FLOOR = 0.98
-RECALL_FLOOR = {name: 0.95 for name in BENCH.FIELDS} | {"sponsorship": 0.93}
+TUNE = [r for r in RECORDS if r["split"] == "tune"]
+# Reached on the tune part (178 records, 2026-12-06; docs/benchmarks.md): the floors sit a
+# little under each figure, so a regression fails but relabelling one or two items does not.
+# When the corpus grows, re-measure with bench/bench_enrich.py --split tune and move them.
+KIND_FLOOR = 0.94  # reached 0.966
+PRECISION_FLOOR = {
+    "company": 0.85, "title": 0.90, "is_internship": 0.95, "locations": 0.85, "remote": 0.72,
+    "pay": 0.82, "seasons": 0.75, "graduation": 0.65, "degrees": 0.93, "sponsorship": 0.90,
+    "duration_months": 0.88, "deadline": 0.90, "categories": 0.70,
+}
+RECALL_FLOOR = {
+    "company": 0.73, "title": 0.90, "is_internship": 0.80, "locations": 0.60, "remote": 0.55,
+    "pay": 0.75, "seasons": 0.68, "graduation": 0.60, "degrees": 0.80, "sponsorship": 0.65,
+    "duration_months": 0.55, "deadline": 0.70, "categories": 0.60,
+}
 
 
-def test_corpus_is_large_varied_and_fully_labelled() -> None:
-    assert len(RECORDS) >= 150
+def test_corpus_is_real_split_and_labelled() -> None:
+    assert len(TUNE) >= 50, "copy the labelled corpus to tests/fixtures/corpus/ (a.jsonl, b.jsonl)"
+    assert {r["split"] for r in RECORDS} == {"tune", "test"}
     ids = [r["id"] for r in RECORDS]
     assert len(ids) == len(set(ids))
-    origins = {r["origin"].split()[0] for r in RECORDS}
-    assert {"real", "own"} <= origins
     for record in RECORDS:
-        assert set(record["expected"]) == set(BENCH.FIELDS), record["id"]
+        assert record["expected"]["kind"] in ("posting", "article"), record["id"]
+        assert record["input"]["source_type"], record["id"]
+    # a split is made per source group, never inside one
+    splits: dict[str, set[str]] = {}
+    for record in RECORDS:
+        splits.setdefault(record["group"], set()).add(record["split"])
+    assert all(len(s) == 1 for s in splits.values())
 
 
-@pytest.mark.parametrize("record", RECORDS, ids=[r["id"] for r in RECORDS])
-def test_labels_are_valid_posting_values(record: dict) -> None:
-    """Every expected value must be something the Posting model accepts."""
-    posting = BENCH.to_posting(record)
-    labelled = posting.model_dump(by_alias=True) | record["expected"]
-    Posting.model_validate(labelled)
+@pytest.mark.parametrize("record", TUNE, ids=[r["id"] for r in TUNE])
+def test_tune_labels_are_valid_posting_values(record: dict) -> None:
+    posting = BENCH.build(record)
+    expected = {k: v for k, v in record["expected"].items() if k != "company" or v}
+    Posting.model_validate(posting.model_dump(by_alias=True) | expected)
 
 
 @pytest.fixture(scope="module")
-def scores() -> dict:
-    return BENCH.score(RECORDS)
+def result() -> BENCH.Result:
+    return BENCH.score(TUNE)
 
 
-@pytest.mark.parametrize("field", BENCH.FIELDS)
-def test_field_precision_does_not_regress(scores: dict, field: str) -> None:
-    counts = scores[field]
-    assert counts.precision >= PRECISION_FLOOR, counts.misses
+def test_kind_does_not_regress(result: BENCH.Result) -> None:
+    assert result.articles_as_postings == 0, result.kind_misses
+    assert result.kind_accuracy >= KIND_FLOOR, result.kind_misses
 
 
-@pytest.mark.parametrize("field", BENCH.FIELDS)
-def test_field_recall_does_not_regress(scores: dict, field: str) -> None:
-    counts = scores[field]
+@pytest.mark.parametrize("field", ("company", "title", *BENCH.FIELDS))
+def test_field_precision_does_not_regress(result: BENCH.Result, field: str) -> None:
+    counts = result.counts[field]
+    assert counts.precision >= PRECISION_FLOOR[field], counts.misses
+
+
+@pytest.mark.parametrize("field", ("company", "title", *BENCH.FIELDS))
+def test_field_recall_does_not_regress(result: BENCH.Result, field: str) -> None:
+    counts = result.counts[field]
     assert counts.recall >= RECALL_FLOOR[field], counts.misses

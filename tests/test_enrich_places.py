@@ -33,7 +33,7 @@ def _tuples(found: list) -> list[T]:
         ("NYC", [("New York", "New York", "US")]),
         ("US, CA, Santa Clara", [("Santa Clara", "California", "US")]),
         ("New York, NY (HQ)", [("New York", "New York", "US")]),
-        ("Munich, Bavaria, Germany", [("Munich", None, "DE")]),
+        ("Munich, Bavaria, Germany", [("Munich", "Bayern", "DE")]),
         ("Zürich, Switzerland", [("Zürich", None, "CH")]),
         ("New York, NY or San Francisco, CA",
          [("New York", "New York", "US"), ("San Francisco", "California", "US")]),

@@ -19,11 +19,12 @@ from spiders.enrich.deadline import deadline
 from spiders.enrich.degrees import degrees
 from spiders.enrich.duration import duration_months
 from spiders.enrich.graduation import graduation
-from spiders.enrich.internship import is_internship
+from spiders.enrich.internship import internship_line, is_internship
 from spiders.enrich.locations import locations_from_raw, locations_from_text
-from spiders.enrich.pay import pay_from_text
+from spiders.enrich.pay import country_hint, pay_from_text
 from spiders.enrich.remote import remote_mode
 from spiders.enrich.seasons import seasons
+from spiders.enrich.sections import BOILERPLATE, MAX_CHARS, PAY_DROP, readable
 from spiders.enrich.sponsorship import sponsorship
 from spiders.enrich.text import squash
 from store.models import Posting
@@ -64,14 +65,19 @@ def enrich(posting: Posting, now: datetime, *, copy: bool = True) -> Posting:
     the unenriched item, saves the copy's 0.05 ms).
     """
     p = _copy(posting) if copy else posting
-    text = squash(p.description)
-    title = p.title.strip()
+    # Each field reads only the sections where a posting states it (spiders/enrich/sections.py):
+    # not "About us", legal or pay-transparency text, testimonials or form questions.
+    whole = squash(p.description[:MAX_CHARS])
+    text = readable(whole, BOILERPLATE)
+    pay_text = readable(whole, PAY_DROP)
+    title = p.title.strip()[:300]
     # One string for the modules that read the title with the text, so the key positions
     # found for it (text.windows) are shared by them.
     full = f"{title}\n{text}"
     reference = _reference(p.posted_at, now)
 
-    p.is_internship = p.is_internship or is_internship(title, p.employment_type)
+    p.is_internship = (p.is_internship or is_internship(title, p.employment_type)
+                       or internship_line(whole))
     if not p.locations:
         p.locations = locations_from_raw(p.raw_locations) or locations_from_text(text)
     elif all(loc.city is None and loc.region is None for loc in p.locations):
@@ -85,7 +91,10 @@ def enrich(posting: Posting, now: datetime, *, copy: bool = True) -> Posting:
         p.remote = remote_mode(p.raw_locations, full)
     countries = {loc.country for loc in p.locations if loc.country}
     if p.pay is None:
-        p.pay = pay_from_text(text, countries)
+        # "$1,500/month" in a place the gazetteer lacks ("Paya Lebar"): the country named by
+        # the board's location line or the text decides which dollar it is
+        hint = countries or country_hint([" ".join(p.raw_locations), text])
+        p.pay = pay_from_text(pay_text, hint)
     if not p.seasons and p.is_internship:
         p.seasons = seasons(title, text, reference)
     if p.graduation is None:

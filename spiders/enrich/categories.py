@@ -46,7 +46,7 @@ _WORDS: dict[Category, tuple[str, ...]] = {
                  "pcb", "circuit", "circuits", "analog", "hw_design"),
     "quant": ("quant", "quantitative", "trader", "traders", "trading", "algorithmic"),
     "marketing": ("marketing", "brand", "seo", "crm", "communications", "communication", "pr",
-                  "advertising", "campaign", "campaigns", "webmarketing"),
+                  "advertising", "campaign", "campaigns", "webmarketing", "marketeer", "marketer"),
     "operations": ("operations", "ops", "logistics", "procurement", "workplace", "facilities",
                    "administrative", "admin", "hr", "recruiting", "recruiter", "recruitment",
                    "coordinator"),
@@ -56,7 +56,8 @@ _WORDS: dict[Category, tuple[str, ...]] = {
                  "economic", "commercial"),
     "content": ("content", "writer", "writing", "editor", "editorial", "journalist",
                 "journalism", "copywriter", "copywriting", "video", "podcast", "reporter",
-                "storytelling", "localization", "translator", "translation"),
+                "storytelling", "localization", "translator", "translation", "writers", "editors",
+                "news"),
 }
 _PHRASES: dict[Category, tuple[str, ...]] = {
     "software": ("back end", "front end", "full stack", "site reliability", "platform engineer",
@@ -76,16 +77,23 @@ _PHRASES: dict[Category, tuple[str, ...]] = {
     "hardware": ("design verification", "manufacturing engineer"),
     "quant": ("market making", "market maker"),
     "marketing": ("social media", "public relations", "community manager", "media planning",
+                  "growth hacker",
                   "media buying", "growth marketing", "growth intern"),
     "operations": ("supply chain", "executive assistant", "office manager", "human resources",
+                   "customer service", "back office", "backoffice",
                    "people operations", "people partner", "talent acquisition"),
     "business": ("business development", "business analyst", "business strategy",
                  "business intern", "account manager", "account executive", "equity research",
                  "summer analyst", "customer success", "business planning", "private equity",
+                 "e commerce", "buying",
                  "investment banking"),
 }
 # Substrings that name a family inside compound words ("Softwareentwicklung").
-_INSIDE: dict[Category, tuple[str, ...]] = {"software": ("software",), "marketing": ("marketing",)}
+_INSIDE: dict[Category, tuple[str, ...]] = {
+    "software": ("software",), "marketing": ("marketing",),
+    "design": ("grafikdesign", "kommunikationsdesign", "mediengestalt", "webdesign",
+               "produktdesign", "art direction", "artdirection", "mediendesign"),
+}
 # Phrases rewritten before matching, so that one family does not leak into another.
 _REWRITES: tuple[tuple[str, str], ...] = (
     *((f" {w} design ", " hw_design ") for w in ("hardware", "analog", "chip", "circuit",
@@ -112,6 +120,11 @@ _GENERIC = frozenset((
     "teams", "team", "role", "expression", "of", "interest", "talent", "pool", "stage", "us",
     "uk", "remote", "hiring", "we", "re", "join", "our", "now", "open", "apply", "this", "as",
     "an", "a", "the", "for", "in", "and", "to", "m", "w", "d", "f", "x", "h",
+    # German job-ad words that carry no role
+    "im", "bereich", "praktikum", "praktikant", "praktikantin", "pflichtpraktikum",
+    "werkstudent", "werkstudentin", "ausbildung", "zum", "zur", "als", "und", "mit", "dual",
+    "duales", "studium", "div", "gn", "all", "genders", "in", "innen", "scholarship",
+    "scholars", "scholar", "minority", "bis", "stunden",
 ))
 
 _ENGINEERING = frozenset(("engineer", "engineering", "engineers"))
@@ -145,8 +158,13 @@ def _role_words(title: str) -> list[str]:
     return [w for w in _normal(title)[1] if w not in _GENERIC and not w.isdigit()]
 
 
+# A campus programme's label before the role: "2025 University Recruiting - Sourcing Intern".
+_PROGRAMME_LABEL = re.compile(r"\b(?:university|campus)\s+recruiting\s*[-–:|]", re.IGNORECASE)
+
+
 def categories(title: str, team: str | None, description: str) -> list[Category]:
     """Role families of the opening (see module doc); [] when nothing says."""
+    title = _PROGRAMME_LABEL.sub(" ", title)
     found = _match(title)
     if found:
         return found

@@ -8,23 +8,26 @@ A numeric date is read month-first for a US posting ("01/15/2027") and day-first
 A date without a year is the next such day on or after the posting date.
 "Rolling" ("Application Deadline: Rolling", "applications are reviewed on a rolling basis",
 "open until filled", "accepted on an ongoing basis") gives ``rolling`` when no date is
-stated.
+stated. "Job Posting End Date: 10/28/2024" on a Workday page that says the posting is
+effective until the day before that date gives 2024-10-27. A date about graduating,
+completing a degree or starting ("graduation date no later than December 2026") is not a
+deadline.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from spiders.enrich.text import MONTH_RE, fast_regex, month, windows
 
 _TRIGGER = (r"(?:application\s+deadline|deadline(?:\s+(?:to|for)\s+(?:apply|applications?))?|"
             r"apply\s+(?:by|before|until)|applications?\s+(?:for\s+[^.\n]{0,40}?\s+)?(?:will\s+)?"
             r"(?:close|closes|closing|"
-            r"are\s+due|due|must\s+be\s+(?:received|submitted)\s+by)|closing\s+date|"
+            r"are\s+due|due|must\s+be\s+(?:received|submitted)\s+by)|closing\s+(?:date|on)|closes\s+on|"
             r"no\s+later\s+than|(?:submit|send)\s+[^.\n]{0,40}?\s+by|last\s+date\s+(?:to\s+apply|for\s+"
             r"applications?)|applications?\s+(?:are\s+|will\s+be\s+)?(?:open|accepted|received)"
-            r"\s+until|valid\s+through)")
+            r"\s+until|valid\s+through|(?:job\s+)?posting\s+end\s+date)")
 _GAP = r"[^.\n\d]{0,25}?"
 _DMY = rf"(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{MONTH_RE}),?\s*(?P<y1>20\d{{2}})?"
 _MDY = rf"(?P<m2>{MONTH_RE})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s*(?P<y2>20\d{{2}}))?"
@@ -32,7 +35,7 @@ _ISO = r"(?P<iy>20\d{2})-(?P<im>\d{2})-(?P<id>\d{2})"
 _NUM = r"(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<c>20\d{2}|\d{2})\b"
 # The first argument of fast_regex: the letters the pattern's alternatives start with.
 _DATED = fast_regex(
-    "acdlnsv",
+    "acdjlnpsv",
     rf"{_TRIGGER}\s*(?:is|:|-|–|on|by|of)?{_GAP}(?:(?:{_ISO})|(?:{_NUM})|(?:{_DMY})|(?:{_MDY}))",
     re.IGNORECASE,
 )
@@ -44,7 +47,17 @@ _ROLLING = fast_regex(
     r"on\s+an\s+ongoing\s+basis",
     re.IGNORECASE,
 )
-_KEYS = ("deadline", "apply", "applica", "closing", "rolling", "until", "later than",
+# Dates about something else than applying, read just before the trigger.
+_NOT_APPLICATION = re.compile(
+    r"graduat\w*\s+(?:date\s+)?(?:no\s+later|by|before)|(?:degree|studies)\s+(?:no\s+later|by)|"
+    r"complet\w+\s+(?:\w+\s+){0,3}?(?:no\s+later|by)|start\w*\s+(?:date\s+)?(?:no\s+later|by)|"
+    r"(?:enrolled|available)\s+(?:\w+\s+){0,3}?(?:no\s+later|by)",
+    re.IGNORECASE,
+)
+# Workday pages: "A job posting is effective until 11:59:59PM on the day BEFORE the listed
+# job posting end date": the last day to apply is the day before the date shown.
+_DAY_BEFORE = re.compile(r"day\s+before\s+the\s+listed\s+job\s+posting\s+end\s+date", re.IGNORECASE)
+_KEYS = ("posting end date", "deadline", "apply", "applica", "closing", "rolling", "until", "later than",
          "valid through", "submit", "send", "due")
 
 
@@ -66,8 +79,10 @@ def _without_year(month_: int, day: int, reference: datetime) -> date | None:
 
 def deadline(text: str, reference: datetime, us_style: bool) -> str | None:
     """``YYYY-MM-DD`` of the stated deadline, ``rolling``, or None (see module doc)."""
-    near = windows(text, _KEYS, 10, 120)
-    for m in (m for chunk in near for m in _DATED.finditer(chunk)):
+    near = windows(text, _KEYS, 60, 120)
+    for window, m in ((w, m) for w in near for m in _DATED.finditer(w)):
+        if _NOT_APPLICATION.search(window, max(0, m.start() - 60), m.start() + 40):
+            continue  # "graduation date no later than December 2026"
         found: date | None = None
         if m["iy"]:
             found = _make(int(m["iy"]), int(m["im"]), int(m["id"]))
@@ -89,6 +104,8 @@ def deadline(text: str, reference: datetime, us_style: bool) -> str | None:
             found = (_make(int(m["y2"]), mo, d) if m["y2"]
                      else _without_year(mo, d, reference))
         if found is not None:
+            if _DAY_BEFORE.search(text):
+                found -= timedelta(days=1)  # Workday: "effective until ... the day BEFORE"
             return found.isoformat()
     if any(_ROLLING.search(chunk) for chunk in near):
         return "rolling"

@@ -4,6 +4,8 @@ Read from phrases that name a degree: "Bachelor's", "BS/MS", "B.Tech", "undergra
 "Master's", "MSc", "MBA", "PhD", "doctoral". "Graduate students" alone names no degree
 (master or PhD?) and is skipped; so are "MS Office", "Master data" and "BA" outside a
 degree context. Short upper-case forms (BS, BA, MS) are matched case-sensitively.
+"Undergraduate and graduate students" names both. Dutch HBO is a bachelor's level, WO a
+master's ("HBO/WO werk- en denkniveau").
 """
 
 from __future__ import annotations
@@ -28,19 +30,24 @@ _MASTER_WORDS = re.compile(
     r"business)|in\b|student|program))|m\.sc|msc|m\.tech|mtech|meng|m\.eng|mba|"
     r"postgraduate|post-graduate|master\s*(?:1|2|ii)|"
     r"(?<=bachelor\sor\s)master|(?<=bachelor/)master|(?<=bachelor\sand\s)master|"
-    r"(?<=\sen\s)master)\b",
+    r"(?<=\sen\s)master|(?<=undergraduate\sand\s)graduate|(?<=undergraduate\sor\s)graduate|"
+    r"(?<=undergraduate/)graduate|(?<=undergraduate\s/\s)graduate)\b",
     re.IGNORECASE,
 )
 _MASTER_ABBR = re.compile(
     r"(?<![\w.])(?:M\.S\.|M\.A\.|MS(?=\s*(?:/|,|or\b|and\b|in\s+[A-Z]|degree|students?))|"
     r"(?<=/)MS\b|(?<=/\s)MS\b)"
 )
+# Dutch degree levels: HBO (applied sciences) is a bachelor's, WO (university) a master's.
+_DUTCH_BACHELOR = re.compile(r"\bHBO\b|\bhbo-?(?:niveau|opleiding|denk)")
+_DUTCH_MASTER = re.compile(r"(?:\bHBO\s*/\s*|\b)WO\b(?!\w)(?=[\s/-]*(?:niveau|denk|opleiding|student|"
+                           r"master|werk|$|[,.)]))|\bwo-?(?:niveau|opleiding)")
 _PHD = re.compile(r"\b(?:ph\.?\s?d\.?s?|doctoral|doctorate|dphil)(?!\w)", re.IGNORECASE)
 # The patterns run only near these words (lower-case keys, then case-sensitive ones).
-_KEYS = ("bachelor", "undergrad", "master", "phd", "ph.d", "doctor", "mba", "b.", "m.", "bsc",
+_KEYS = ("hbo", "bachelor", "undergrad", "master", "phd", "ph.d", "doctor", "mba", "b.", "m.", "bsc",
          "msc", "btech", "mtech", "beng", "meng", "postgrad", "post-grad", "dphil",
          "licenciatura")
-_UPPER_KEYS = ("BS", "MS", "BA", "BE")
+_UPPER_KEYS = ("BS", "MS", "BA", "BE", "HBO", "WO")
 
 
 def degrees(text: str) -> list[Degree]:
@@ -53,9 +60,9 @@ def degrees(text: str) -> list[Degree]:
         return any(p.search(w) for p in patterns for w in near)
 
     found: list[Degree] = []
-    if has(_BACHELOR_WORDS, _BACHELOR_ABBR):
+    if has(_BACHELOR_WORDS, _BACHELOR_ABBR, _DUTCH_BACHELOR):
         found.append("bachelor")
-    if has(_MASTER_WORDS, _MASTER_ABBR):
+    if has(_MASTER_WORDS, _MASTER_ABBR, _DUTCH_MASTER):
         found.append("master")
     if has(_PHD):
         found.append("phd")

@@ -6,7 +6,8 @@
 A length counts only next to the opening ("12-week internship", "the internship lasts 10
 weeks", "interns spend 12 weeks", "duration", "minimum of", "work term") or, in an
 internship posting, after "for" ("join us for six months"): "3+ years of experience",
-"within 6 months of graduation" and "every 3 months" are not durations. Year-based
+"within 6 months of graduation" and "every 3 months" are not durations, nor are spans of
+something else ("2 weeks to complete the assignment", "a 4-week training period"). Year-based
 phrases ("year in industry") count only for internships.
 """
 
@@ -21,18 +22,19 @@ _N = NUMBER_RE
 # letters of their pattern's alternatives.
 _N_FIRST = r"\d" + "".join(sorted({word[0] for word in NUMBER_WORDS}))
 _UNIT = (r"(?P<u>weeks?|months?|mos?|wks?|semesters?|years?|monate?n?|mois|mesi|meses|"
-         r"wochen|semaines|settimane|semanas)")
+         r"wochen|semaines|settimane|semanas|maanden|weken)")
 _SPAN = (rf"(?P<n>{_N})(?:\s*(?:-|–|to|or|and|bis|à|a)\s*(?P<n2>{_N}))?(?:\+)?[\s-]*{_UNIT}"
          r"(?![\w-])")
 _ROLE = (r"(?:[\w-]+\s+){0,3}?(?:intern(?:ship)?s?|placements?|co-?op|programme|program|"
-         r"contract|assignment|work\s+term|term|project|apprenticeship|traineeship|stage|"
+         r"contract|work\s+term|term|apprenticeship|traineeship|stage|"
          r"praktikum|opportunity|summer)\b")
-_BEFORE_ROLE = fast_regex(_N_FIRST, rf"\b{_SPAN}[\s-]+(?:long\s+)?{_ROLE}", re.IGNORECASE)
+_BEFORE_ROLE = fast_regex(_N_FIRST, rf"\b{_SPAN}[\s,-]+(?:long\s+)?{_ROLE}", re.IGNORECASE)
 _LABELLED = fast_regex(
     "adflmprsw",
     rf"\b(?:duration|length|period|minimum(?:\s+of)?|min\.?|at\s+least|lasts?|lasting|"
     rf"runs?\s+for|running\s+for|for\s+a\s+period\s+of|spans?|spend|dauer|durée|duración|"
-    rf"work\s+term)\b\s*(?:of\s+|is\s+|:\s*|-\s*|the\s+internship\s*:?\s*)?"
+    rf"work\s+term)(?:\b|(?<=\.))\s*(?:minimale?\s*|minimum\s*)?"
+    rf"(?:of\s+|is\s+|:\s*|-\s*|the\s+internship\s*:?\s*)?"
     rf"(?:approximately\s+|approx\.?\s+|about\s+|up\s+to\s+|between\s+)?{_SPAN}",
     re.IGNORECASE,
 )
@@ -53,7 +55,7 @@ _ROLE_LASTS = fast_regex(
 )
 _FOR = fast_regex(
     "dfv,",
-    rf"(?:\bfor|\bde|\bdi|\bfür|\bvon|,)\s+(?:a\s+period\s+of\s+|a\s+minimum\s+of\s+|"
+    rf"(?:\bfor|\bde|\bdi|\bfür|\bvon|\bvan|,)\s+(?:a\s+period\s+of\s+|a\s+minimum\s+of\s+|"
     rf"at\s+least\s+|mindestens\s+)?{_SPAN}"
     r"(?!\s+(?:after|of|before|following|post|prior|paid|off|vacation|holidays?|notice|pto|"
     r"leave|per\s+year|a\s+year))",
@@ -66,7 +68,16 @@ _YEAR_LONG = re.compile(
     re.IGNORECASE,
 )
 _EXPERIENCE_AFTER = re.compile(r"^\s*(?:of\s+)?(?:\w+\s+){0,2}?(?:experience|exp\b)", re.I)
+# A span of something else: a take-home assignment, training, notice, the hiring process.
+_OTHER_SPAN = re.compile(
+    r"\b(?:to\s+(?:complete|finish|submit|respond|hear)|assignments?|assessments?|take[- ]home|"
+    r"challenge|onboarding|training\s+(?:period|program)|notice|probation|interview|"
+    r"hiring\s+process|response|reply|of\s+(?:pto|vacation|leave|holiday))\b",
+    re.IGNORECASE,
+)
+_UP_TO = re.compile(r"\b(?:up\s+to|max(?:imum)?(?:\s+of)?|no\s+more\s+than)\s+$", re.IGNORECASE)
 _KEYS = ("week", "month", "year", "mois", "monat", "meses", "mesi", "wochen", "semaine",
+         "maanden", "weken",
          "settiman")
 
 
@@ -74,7 +85,7 @@ def _months(n: float, unit: str) -> float | None:
     unit = unit.lower()
     if unit.startswith(("w", "sem", "set")) and not unit.startswith("semester"):
         return round(n / 4, 2)
-    if unit.startswith(("mo", "me")):
+    if unit.startswith(("mo", "me", "maa")):
         return n
     if unit.startswith("y"):
         return n * 12
@@ -92,6 +103,10 @@ def duration_months(text: str, internship: bool = True) -> float | None:
             for m in pattern.finditer(chunk):
                 if _EXPERIENCE_AFTER.match(chunk[m.end() : m.end() + 40]):
                     continue
+                if _OTHER_SPAN.search(chunk, m.start(), min(len(chunk), m.end() + 40)):
+                    continue
+                if _UP_TO.search(chunk, max(0, m.start("n") - 12), m.start("n")):
+                    continue  # "lasts up to 12 weeks" is the longest, not the minimum
                 if m["u"].lower().startswith("y") and pattern is not _BEFORE_ROLE:
                     continue
                 value = _months(number(m["n"]), m["u"])

@@ -6,7 +6,9 @@
 - "graduating in May 2027" -> 2027-05 .. 2027-05
 - "graduating between 2026 and 2027", "Class of 2027 and 2028" -> 2026-01 .. 2027-12
 - "graduating in Fall 2026 or Spring 2027", "completed their degree in 2025 or 2026"
-- "graduation date of December 2026 or later" -> from 2026-12, to unknown
+- "graduation date of December 2026 or later", "graduating in or after December 2025"
+  -> from the month, to unknown (an open window is kept open)
+- "graduating between December 2025-June 2026" -> 2025-12 .. 2026-06
 - "graduating no later than June 2027" / "by June 2027" -> from unknown, to 2027-06
 - "final-year students", "recent graduates" (no year) -> unknown
 Seasons count as their months: Spring = 05, Summer = 08, Fall = 12, Winter = 12.
@@ -38,11 +40,17 @@ _TRIGGER = (
 )
 _FILLER = r"(?:[^.\n\d]{0,60}?)"
 _RANGE = re.compile(
-    rf"{_TRIGGER}{_FILLER}(?:between|from)?\s*{_DATE1}\s*(?:and|to|-|–|through)\s+{_DATE2}",
+    rf"{_TRIGGER}{_FILLER}(?:between|from)?\s*{_DATE1}\s*(?:(?:and|to|through|until)\s+|[-–—]\s*)"
+    rf"{_DATE2}",
     re.IGNORECASE,
 )
 _AFTER = re.compile(
-    rf"{_TRIGGER}{_FILLER}{_DATE1}\s+(?:or\s+later|or\s+after|and\s+(?:later|after|beyond))",
+    rf"{_TRIGGER}{_FILLER}{_DATE1}\s+(?:or\s+later|or\s+after|and\s+(?:later|after|beyond)|"
+    rf"onwards?)",
+    re.IGNORECASE,
+)
+_FROM_ON = re.compile(
+    rf"{_TRIGGER}{_FILLER}(?:(?:in|on)\s+or\s+after|after|no\s+earlier\s+than)\s+{_DATE1}",
     re.IGNORECASE,
 )
 _BEFORE = re.compile(
@@ -84,7 +92,7 @@ def _one(text: str) -> Graduation | None:
         return _window(_fmt(m["y1"], _month(m, 1, 1)), _fmt(m["y2"], _month(m, 2, 12)))
     if m := _AT_YEAR_RANGE.search(text):
         return _window(_fmt(m[1], 1), _fmt(str(two_digit_year(m[2])), 12))
-    if m := _AFTER.search(text):
+    if m := _AFTER.search(text) or _FROM_ON.search(text):
         return _window(_fmt(m["y1"], _month(m, 1, 1)), None)
     if m := _BEFORE.search(text):
         return _window(None, _fmt(m["y1"], _month(m, 1, 12)))

@@ -3,7 +3,8 @@
 Text is read only when the raw location strings name no place we understand (none given,
 or "North America Only", "Multiple Locations"), and only from lines that state
 this job's place ("Location: Singapore", "Office location: ...", "This role is based in
-London", "Based in London or remote (UK)"). Sentences about the company ("offices in
+London", "Based in London or remote (UK)"), else from "our team in Singapore" / "this
+internship in Berlin" (a known place right after the opening's noun). Sentences about the company ("offices in
 London, Dublin, Paris", "headquartered in Toronto") are never read.
 A country-only entry is dropped when a more precise entry in the same country exists.
 """
@@ -27,6 +28,12 @@ _LINE = re.compile(
     r"|^[ \t*•\-]*based\s+in\s+(?P<e>[^.\n;]{2,80})"
     r"|\bbased\s+in\s+our\s+(?P<f>[A-Z][\w'’ -]{1,40}?)\s+(?:office|studio|hub)\b",
     re.IGNORECASE | re.MULTILINE,
+)
+# "join our payments team in Singapore", "this internship in Berlin": a capitalised place
+# right after the opening's own noun (tried only when no location line names a place).
+_IN_PLACE = re.compile(
+    r"\b(?:team|internship|position|role|job|opportunity|placement|office)\s+"
+    r"(?:(?:is\s+)?(?:located|based)\s+)?in\s+(?P<g>[A-Z][\w'’-]+(?:[ ,]+[A-Z][\w'’-]+){0,2})"
 )
 _OFFICE_WORDS = re.compile(r"\b(?:office|offices|hq|headquarters|campus|studio|our)\b\s*",
                            re.IGNORECASE)
@@ -52,6 +59,8 @@ def _parse_phrase(phrase: str) -> tuple[Location, ...]:
     if end:
         phrase = phrase[: end.start()]
     phrase = _OFFICE_WORDS.sub(" ", strip_work_mode(phrase)).strip(" .")
+    if "," not in phrase and phrase.count(" - ") >= 2:
+        phrase = phrase.replace(" - ", ", ")  # Workday: "USA - New Jersey - Rahway"
     found = parse_location(phrase)
     if not found and "," in phrase:
         for piece in phrase.split(","):
@@ -75,4 +84,13 @@ def locations_from_text(text: str) -> list[Location]:
             found = _parse_phrase(phrase)
             if found:
                 return _dedupe(list(found))
+    for line in lines_with(text, _IN_KEYS):
+        for m in _IN_PLACE.finditer(line):
+            found = _parse_phrase(m["g"])
+            if found:
+                return _dedupe(list(found))
     return []
+
+
+_IN_KEYS = ("team in ", "internship in ", "position in ", "role in ", "job in ",
+            "opportunity in ", "placement in ", "office in ", "located in ", "based in ")

@@ -9,7 +9,9 @@ to bonus, relocation, housing, equipment, assets, revenue, funding, or followed 
 Amounts and currency strings come from price-parser; the currency string becomes ISO
 4217 through pycountry (three-letter codes) or the symbol table below. A bare "$" is the
 local dollar when every location of the posting is in Canada, Australia, New Zealand,
-Singapore or Hong Kong, else USD; "¥" is JPY or CNY only with a JP or CN location.
+Singapore or Hong Kong (when no location was resolved, the one such country the raw
+location lines or the text name, :func:`country_hint`), else USD; "¥" is JPY or CNY only
+with a JP or CN location.
 Several amounts with the same currency and period (a range per city) merge into one range
 from the lowest to the highest.
 """
@@ -89,6 +91,35 @@ _UNIT: dict[str, Per] = {
 _KEYS = ("$", "£", "€", "₹", "¥", "usd", "eur", "gbp", "sgd", "inr", "cad", "aud", "chf", "sek",
          "nok", "dkk", "pln", "hkd", "jpy", "cny", "rmb", "myr", "nzd", "brl", "aed", "zar")
 _CASED_KEYS = ("Rs", "RM ")
+
+
+# Where the posting says it is when no location was resolved ("Paya Lebar" is not in the
+# gazetteer, but the text says Singapore): only the dollar and yen countries matter here.
+_COUNTRY_WORDS = {
+    "singapore": "SG", "canada": "CA", "toronto": "CA", "vancouver": "CA", "montreal": "CA",
+    "montréal": "CA", "ottawa": "CA", "waterloo, on": "CA", "australia": "AU", "sydney": "AU",
+    "melbourne": "AU", "brisbane": "AU", "new zealand": "NZ", "auckland": "NZ",
+    "hong kong": "HK", "japan": "JP", "tokyo": "JP", "china": "CN", "shanghai": "CN",
+    "beijing": "CN", "united states": "US", "usa": "US", "u.s.": "US",
+}
+_COUNTRY_KEYS = tuple(_COUNTRY_WORDS)
+_COUNTRY_RE = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in _COUNTRY_WORDS) + r")(?!\w)",
+                         re.IGNORECASE)
+
+
+def country_hint(texts: list[str]) -> set[str]:
+    """The one dollar/yen country the texts (raw location lines first) name; else empty.
+
+    Used only when no location was resolved, to read an ambiguous "$" or "¥".
+    """
+    for text in texts:
+        near = windows(text, _COUNTRY_KEYS, 1, 1)  # key positions shared with the other fields
+        found = {_COUNTRY_WORDS[m[0].lower()] for w in near for m in _COUNTRY_RE.finditer(w)}
+        if len(found) == 1:
+            return found
+        if found:
+            return set()
+    return set()
 
 
 def _unit(token: str) -> Per | None:

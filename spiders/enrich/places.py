@@ -114,7 +114,8 @@ def _parse_one(text: str) -> Location | None:
         text = (text[: match.start()] + ("," + inner if inner else "") + text[match.end():])
         paren = True
     parts = [p.strip(" .-–") for p in text.split(",")]
-    parts = [p for p in parts if p]
+    # postal codes ("Singapore, SG, 238891", "75008") are not places of their own
+    parts = [p for p in parts if p and not p.replace(" ", "").isdigit()]
     if not parts or any(_NOT_A_PLACE.match(p) for p in parts):
         return None
     if len(parts) > 3:
@@ -127,8 +128,11 @@ def _parse_one(text: str) -> Location | None:
         country = country_code(parts[2])
         if country is None:
             return None
-        # A region we cannot name ("Bavaria" is "Bayern" in ISO 3166-2) stays unknown.
+        # A region ISO 3166-2 does not name ("Bavaria" is "Bayern") is the city's own region.
         region = region_in(country, parts[1])
+        if region is None:  # "Rotterdam, South Holland, Netherlands": the city's own region
+            known = _known_city(parts[0], country)
+            region = region_of_city(known) if known is not None else None
         return Location(city=city_shown(parts[0]), region=region, country=country)
     head, tail = parts
     country, region = _resolve_tail(tail, paren)

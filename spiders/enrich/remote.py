@@ -46,9 +46,10 @@ _N = r"(?:[1-4]|one|two|three|four)"
 _TEXT_HYBRID = fast_regex(
     "1-4fhiot",
     r"\bhybrid\b(?!\s+(?:cloud|vehicles?|cars?|apps?|electric|powertrain|integration|"
-    r"approach|search|quantum|networks?|solutions?|infrastructure|engine|model\s+of|"
+    r"approach|search|quantum|networks?|solutions?|infrastructure|engine|model\s+of|of\b|"
+    r"mix|blend|environments?|multi-?cloud|data|systems?|architecture|"
     r"team|company|culture|workforce|organi[sz]ation|-first))|"
-    r"\bh[íi]brid[oa]\b|"
+    r"\bh[íi]brid[oa]\b|\bhybride[sn]?\s+(?:arbeit\w*|modell|working|setup|lösung)|"
     rf"\b{_N}\s*(?:\+\s*)?(?:days?|x)\s+(?:(?:a|per|each)\s+week\s+)?(?:in|at|from)\s+"
     r"(?:the\s+|our\s+)?(?:[A-Z][\w ]{0,20}\s)?(?:office|studio|hub)|"
     rf"\b(?:in\s+the\s+office|on\s+campus|on-?site)\s+{_N}\s+days?\b|"
@@ -64,40 +65,47 @@ _TEXT_HYBRID = fast_regex(
 )
 _TEXT_REMOTE = fast_regex(
     "1acefilortw",
-    r"\b(?:fully|100%|completely|entirely|100\s*percent|all)[- ]remote\b|"
+    r"\b(?:fully|100%|completely|entirely|100\s*percent|all)[- ]remote(?:ly)?\b|"
     r"\b(?:this|the)\s+(?:role|position|internship|job|opportunity|co-?op)\s+(?:is|can\s+be)\s+"
     r"(?:fully\s+)?remote\b|\b(?:a|fully)\s+remote\s+(?:role|position|internship|job|"
-    r"opportunity|co-?op)\b|\bremote\s+internship\b|"
+    r"opportunity|co-?op)\b|\bremote(?:-first)?\s+(?:\w+\s+){0,2}?internship\b|"
+    r"\bremote\s*:\s*yes\b|\bwork\s+from\s+remote\b|"
     r"\bwork\s+from\s+anywhere\b|\bwork\s+remotely\s+from\b|\binterns\s+work\s+remotely\b|"
     r"\bcan\s+be\s+(?:done|performed|based)\s+remotely\b|\bremote[- ]eligible\b|"
-    r"\b(?:location|work\s+mode|workplace(?:\s+type)?|work\s+arrangement)\s*:\s*remote\b|"
+    r"\b(?:location|work\s+mode|workplace(?:\s+type)?|work\s+arrangement|remote\s+status|"
+    r"work\s+(?:type|model|location))\s*:\s*(?:fully\s+)?remote\b|"
     r"\bremote\s*[-–(]\s*(?:us|uk|usa|eu|europe|canada|india|anywhere)\b|"
     r"\bor\s+remote\b|\bremote\s+in\s+the\s+(?:us|uk|united)|\bopen\s+to\s+remote\s+candidates\b",
     re.IGNORECASE,
 )
 _NOT_REMOTE = fast_regex(
-    "nr",
+    "nrt",
     r"\b(?:not|n['’]t)\s+(?:a\s+)?remote\b|\bno\s+remote\b|"
-    r"\bremote\s+(?:work\s+)?(?:is\s+)?not\s+(?:possible|available|an\s+option)\b",
+    r"\bremote\s+(?:work\s+)?(?:is\s+)?not\s+(?:possible|available|an\s+option)\b|"
+    r"\btele-?work(?:ing)?\s+(?:is\s+)?(?:not\s+(?:available|possible|an\s+option)|unavailable)\b|"
+    r"\bno\s+tele-?work(?:ing)?\b",
     re.IGNORECASE,
 )
 _TEXT_ONSITE = fast_regex(
-    "5abfijloprw",
+    "5abefijloprsw",
     r"\b(?:role|position|internship|job)\s+is\s+(?:fully\s+|100%\s+)?"
     r"(?:on-?site|in[- ]person|office-based|in\s+office)\b|\bfully\s+on-?site\b|"
     r"\b(?:on-?site|in[- ]person|in-office)\s+(?:role|position|internship|job|program)\b|"
     r"\b(?:five|5)\s+days\s*(?:a|per|/)\s*week\b|\bin[- ]office\s+(?:five|5)\s+days\b|"
-    r"\b(?:location|work\s+mode|workplace(?:\s+type)?|work\s+arrangement)\s*:\s*"
-    r"(?:on-?site|in[- ]office|office[- ]based)\b|\bworks?\s+on\s+site\b|"
+    r"\b(?:location|work\s+mode|workplace(?:\s+type)?|work\s+arrangement|remote\s+status|"
+    r"work\s+(?:type|model|location))\s*:\s*(?:on-?site|in[- ]office|office[- ]based|in[- ]person)\b|"
+    r"\bworks?\s+on\s+site\b|"
     r"\b(?:work|working|be)\s+on-?site\b|\bon-?site\s+(?:in|at)\s+[A-Z]|"
     r"\bwork\s+from\s+(?:the\s+)?office\b|\bwfo\b|\b(?:is|are)\s+(?:fully\s+)?on-?site\b|"
     r"\brequires?\s+in[- ]person\s+work\b|\bin[- ]person\s+(?:at|in)\s+(?:our|the)\b|"
-    r"\brequired\s+to\s+(?:work|be)\s+(?:on-?site|in\s+(?:the|our)\s+office)\b",
+    r"\brequired\s+to\s+(?:work|be)\s+(?:on-?site|in\s+(?:the|our)\s+office)\b|"
+    r"\bwork\s+in[- ]person\b|\bworking\s+(?:in|from)\s+our\s+(?:[A-Z]\w+\s+){0,2}office\b|"
+    r"\ben\s+présentiel\b|\bsur\s+site\b",
     re.IGNORECASE,
 )
-_KEYS = ("remote", "hybrid", "híbrid", "on-site", "onsite", "on site", "in-person",
-         "in person", "office", "anywhere", "days/week", "days a week", "days per week",
-         "campus", "wfo")
+_KEYS = ("présentiel", "sur site", "remote", "telework", "tele-work", "hybrid", "híbrid",
+         "on-site", "onsite", "on site", "in-person", "in person", "office", "anywhere",
+         "days/week", "days a week", "days per week", "campus", "wfo")
 
 
 def remote_from_raw(raw_locations: list[str]) -> Remote | None:

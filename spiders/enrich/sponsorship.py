@@ -4,7 +4,9 @@ Order matters: citizenship requirements are read first ("must be a U.S. citizen"
 "U.S. citizenship is required", "Singapore Citizens or PRs only", "eligible for a security
 clearance, which requires U.S. citizenship"), then refusals ("we do not sponsor visas",
 "unable to offer sponsorship", "without requiring sponsorship now or in the future"),
-then offers ("visa sponsorship available", "we sponsor visas"). A bare "must be
+then offers ("visa sponsorship available", "we sponsor visas"). "U.S. citizens or
+(lawful) permanent residents" is read first as ``no``: not citizenship only, but no visa. A statement about an
+export-control licence ("without sponsorship for an export license") is not about visas. A bare "must be
 authorized to work in the US" is unknown: a visa holder can be authorized.
 """
 
@@ -66,7 +68,20 @@ _YES = fast_regex(
     r"|sponsorship\s*:\s*(?:yes|available)\b)",
     re.IGNORECASE,
 )
+_US_OR_PR = re.compile(
+    r"\b(?:u\.?s\.?|us|united\s+states)\s+citizens?(?:hip)?\s*(?:,|or|/|and)\s*(?:lawful\s+|u\.?s\.?\s+)?"
+    r"(?:permanent\s+residen(?:ts?|cy)|green\s+card\s+holders?)",
+    re.IGNORECASE,
+)
+_EXPORT = re.compile(r"\bexport(?:[- ]control(?:led)?)?\s+(?:licen[cs]es?|authori[sz]ations?)",
+                     re.IGNORECASE)
 _KEYS = ("sponsor", "citizen", "singaporean", "visa")
+
+
+def _about_export(window: str, m: re.Match[str]) -> bool:
+    """The match speaks of an export-control licence, not of a visa ("without sponsorship
+    for an export license", "sponsorship of an export authorization")."""
+    return _EXPORT.search(window, m.start(), min(len(window), m.end() + 60)) is not None
 
 
 def sponsorship(text: str) -> Sponsorship | None:
@@ -74,9 +89,14 @@ def sponsorship(text: str) -> Sponsorship | None:
     near = windows(text, _KEYS, 120, 120)
     if not near:
         return None
+    # US citizens *or permanent residents*: not citizenship, but no visa sponsorship ("no")
+    if any(_US_OR_PR.search(w) for w in near):
+        return "no"
     checks: tuple[tuple[re.Pattern[str], Sponsorship], ...] = (
         (_CITIZENS, "citizens_only"), (_NO, "no"), (_YES, "yes"))
     for pattern, value in checks:
-        if any(pattern.search(w) for w in near):
-            return value
+        for window in near:
+            for m in pattern.finditer(window):
+                if value == "citizens_only" or not _about_export(window, m):
+                    return value
     return None
