@@ -13,8 +13,8 @@ import pytest
 from alerts.deliver import deliver, render_for
 from alerts.filters import Filter
 from alerts.outbox import collect
-from alerts.subscriptions import sync_subscriptions
 from alerts.render import Digest, Line
+from alerts.subscriptions import sync_subscriptions
 from demo.servers import WebhookSink
 from store.models import Location
 from tests.alertkit import at, new_db, posting, settings, store_postings, subscription
