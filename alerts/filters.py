@@ -29,6 +29,9 @@ Semantics of :meth:`Filter.matches` (the reference the indexed matcher must agre
   ``amount``; only in the filter's currency (see :mod:`alerts.pay`).
 - ``posted_within_days``: ``posted_at`` (else ``first_seen``) at most N days before ``now``;
   naive datetimes are UTC. Unparseable dates count as not stated.
+- ``exclude_companies``: none of these (by :func:`company_key`); ignores ``strict``.
+- ``needs_sponsorship``: the posting's ``sponsorship`` is ``yes`` (``no`` and
+  ``citizens_only`` fail; unstated passes unless ``strict``).
 """
 
 from __future__ import annotations
@@ -331,6 +334,33 @@ class PostedWithinClause(Clause):
         return now - view.when <= self.days
 
 
+class ExcludeCompaniesClause(Clause):
+    """None of these companies (by :func:`company_key`)."""
+
+    __slots__ = ("keys",)
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.keys = frozenset(company_key(n) for n in names)
+
+    def check(self, view: PostingView, now: datetime) -> bool:
+        return view.company not in self.keys
+
+
+class SponsorshipClause(Clause):
+    """``needs_sponsorship``: drop postings that state no sponsorship or citizens only."""
+
+    __slots__ = ("strict",)
+
+    def __init__(self, strict: bool) -> None:
+        self.strict = strict
+
+    def check(self, view: PostingView, now: datetime) -> bool:
+        stated = view.posting.sponsorship
+        if stated is None:
+            return not self.strict
+        return stated == "yes"
+
+
 def check_clauses(clauses: tuple[Clause, ...], view: PostingView, now: datetime) -> bool:
     """All-of over a filter's compiled clauses, for open postings only.
 
@@ -381,6 +411,8 @@ class Filter(BaseModel):
     graduation: str | None = Field(default=None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
     min_pay: MinPay | None = None
     posted_within_days: int | None = Field(default=None, ge=0)
+    exclude_companies: list[str] = Field(default_factory=list)
+    needs_sponsorship: bool = False
     strict: bool = False
 
     _clauses: tuple[Clause, ...] = PrivateAttr(default=())
@@ -408,7 +440,7 @@ class Filter(BaseModel):
     def _terms(cls, values: list[str], info: Any) -> list[str]:
         return _no_blank_terms(values, info.field_name)
 
-    @field_validator("companies")
+    @field_validator("companies", "exclude_companies")
     @classmethod
     def _companies(cls, values: list[str]) -> list[str]:
         for value in values:
@@ -467,6 +499,10 @@ class Filter(BaseModel):
             )
         if self.posted_within_days is not None:
             yield PostedWithinClause(self.posted_within_days, self.strict)
+        if self.exclude_companies:
+            yield ExcludeCompaniesClause(self.exclude_companies)
+        if self.needs_sponsorship:
+            yield SponsorshipClause(self.strict)
 
     @property
     def clauses(self) -> tuple[Clause, ...]:
