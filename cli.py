@@ -114,6 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
         default="{}",
         help='the filter as JSON, e.g. \'{"keywords": ["data"]}\'',
     )
+    p = add("serve", "the student site (SPEC §7): sign up, confirm, manage, unsubscribe")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     return parser
 
 
@@ -472,6 +475,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_subscriptions(ctx, args)
         if args.command == "demo":
             return cmd_demo(ctx)
+        if args.command == "serve":
+            from web.serve import serve
+
+            return serve(ctx.db_path, ctx.settings, args.host, args.port, ctx.warn)
         raise Usage(f"unknown command {args.command}")
     except ConfigError as exc:
         ctx.warn(f"config error: {exc}")
