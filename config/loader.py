@@ -18,6 +18,7 @@ from config.models import (
     SourceConfig,
     SubscriptionConfig,
     TypeSpec,
+    WebSettings,
 )
 from config.secrets import REDACTOR, mask_url
 
@@ -219,7 +220,10 @@ def load_settings(config_dir: Path) -> Settings:
     try:
         settings = Settings(**data)
     except ValidationError as exc:
-        known: dict[tuple[str | int, ...], Iterable[str]] = {(): list(Settings.model_fields)}
+        known: dict[tuple[str | int, ...], Iterable[str]] = {
+            (): list(Settings.model_fields),
+            ("web",): list(WebSettings.model_fields),
+        }
         raise ConfigError(format_validation_error(str(path), exc, known)) from exc
     check_notify_urls(settings.operator_notify, f"{path}: operator_notify")
     if settings.web.mail:

@@ -99,7 +99,7 @@ class Site:
         return values, categories, form_id
 
     def read_link(self, request: Request, purpose: str, token: str) -> list[str]:
-        return self.links(request).read(purpose, token, now())
+        return self.links(request).read(purpose, token)
 
 
 def _filter_values(sub: site.SiteSubscription) -> dict[str, Any]:
