@@ -89,3 +89,68 @@ def kit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SiteKit]:
         settings = site_settings(smtp, chat=["ntfy", "discord"])
         client = TestClient(create_app(str(db_path), settings, SECRET))
         yield SiteKit(client, db_path, smtp, settings)
+
+
+# -- a real server and a real browser -------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync",
+]
+
+
+def ensure_chromium() -> str:
+    """Debian's Chromium, installed here when missing and we are root (as in CI): the
+    browser tests never skip."""
+    import os
+    import subprocess
+
+    if not os.path.exists(CHROMIUM) and os.geteuid() == 0:
+        subprocess.run(["apt-get", "update", "-qq"], check=False, timeout=600)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium", "chromium-driver"],
+                       check=True, timeout=1200)
+    assert os.path.exists(CHROMIUM), f"{CHROMIUM} is missing: apt-get install -y chromium chromium-driver"
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    path = ensure_chromium()
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+class LiveServer:
+    """uvicorn serving `app` on 127.0.0.1 in a thread, for the browser."""
+
+    def __init__(self, app: Any) -> None:
+        import socket
+        import threading
+
+        import uvicorn
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        import time
+
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            assert time.monotonic() < deadline, "uvicorn did not start"
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
