@@ -15,7 +15,8 @@ from store.models import Posting
 from store.search import fts_query
 from store.writer import row_to_posting
 
-OPEN = "p.kind = 'posting' AND p.closed_at IS NULL"
+#: what the site lists: open internship postings (the site is for students)
+OPEN = "p.kind = 'posting' AND p.closed_at IS NULL AND p.is_internship = 1"
 FACETS = ("company", "country", "category", "season", "remote")
 
 
@@ -42,7 +43,7 @@ class FacetCounts:
 def browse(
     db: sqlite_utils.Database, want: Browse, *, limit: int = 20, offset: int = 0
 ) -> list[Posting]:
-    """Open postings matching every given facet (and every word of `q`), newest first."""
+    """Open internship postings matching every given facet (and every word of `q`), newest first."""
     where = [OPEN]
     params: list[object] = []
     source = "postings p"
