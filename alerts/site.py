@@ -367,3 +367,17 @@ def site_digest(
             },
         )
     return digest, url
+
+
+def state(db: sqlite_utils.Database, name: str) -> tuple[str, str] | None:
+    """(nonce, a key that changes whenever anything the manage page shows changes): lets
+    the site reuse a rendered page without parsing the subscription again."""
+    row = db.execute(
+        "SELECT nonce, notify, frequency, filter, paused, status, email FROM subscriptions"
+        " WHERE name = ?",
+        [name],
+    ).fetchone()
+    if row is None:
+        return None
+    digest = hashlib.blake2b(repr(row[1:]).encode(), digest_size=8).hexdigest()
+    return str(row[0] or ""), digest

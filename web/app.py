@@ -8,7 +8,10 @@ errors are pages that say what to do next.
 from __future__ import annotations
 
 import logging
+import asyncio
 import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,13 +33,16 @@ from store.browse import Browse, browse, get_posting
 from store.db import open_db
 from web import mail
 from web.forms import CATEGORIES, FREQUENCIES, PAY_PERIODS, Parsed, parse_form
-from web.pages import FacetCache, feed_xml, posting_view
+from web.pages import FacetCache, PageCache, feed_xml, posting_view
 from web.security import COOKIE, Csrf, CsrfError, OnceOnly, SlidingLimit
 
 log = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SIGNUPS_PER_CLIENT = 10  # per hour
 MAX_BODY = 4 * 1024 * 1024
+#: seconds a rendered front/search page is reused: new postings show up within this
+PAGE_TTL = 30.0
+CSRF_SLOT = "\x00csrf\x00"
 
 
 @dataclass
@@ -50,14 +56,26 @@ class Site:
         self.signups = SlidingLimit(SIGNUPS_PER_CLIENT, 3600)
         self.used_forms = OnceOnly()
         self.facets = FacetCache(self.db)
+        self.rendered = PageCache(PAGE_TTL, size=2048)
+        self._rendering: dict[str, asyncio.Lock] = {}
         self._local = threading.local()
         self.templates = Jinja2Templates(directory=str(TEMPLATES))
+        self.templates.env.auto_reload = False  # no stat() of every template on every page
         self.templates.env.globals.update(
             categories=CATEGORIES,
             frequencies=FREQUENCIES,
             pay_periods=PAY_PERIODS,
             chat_services=self.settings.web.chat,
         )
+
+    @asynccontextmanager
+    async def rendering(self, key: str) -> AsyncIterator[None]:
+        """Single flight: concurrent misses of one page wait for the first to render it."""
+        lock = self._rendering.setdefault(key, asyncio.Lock())
+        async with lock:
+            yield
+        if not lock.locked():
+            self._rendering.pop(key, None)
 
     def db(self) -> sqlite_utils.Database:
         """One connection per thread (Starlette runs handlers in a thread pool)."""
@@ -70,12 +88,23 @@ class Site:
         base = self.settings.web.public_url or str(request.base_url).rstrip("/")
         return Links(base, self.secret)
 
-    def page(self, request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
+    def page(
+        self, request: Request, name: str, context: dict[str, Any], status: int = 200,
+        cache_key: str | None = None,
+    ) -> Response:
+        """Render `name`; with `cache_key`, the same HTML is reused for PAGE_TTL seconds
+        (every visitor's page differs only by its CSRF token, put in afterwards)."""
         cookie = request.cookies.get(COOKIE)
         fresh = cookie is None
         cookie = cookie or self.csrf.new_cookie()
-        context = {"csrf": self.csrf.token(cookie), **context}
-        response = self.templates.TemplateResponse(request, name, context, status_code=status)
+        html = self.rendered.get(cache_key) if cache_key is not None else None
+        if html is None:
+            html = self.templates.get_template(name).render(
+                {"request": request, "csrf": CSRF_SLOT, **context}
+            )
+            if cache_key is not None:
+                self.rendered.put(cache_key, html)
+        response = HTMLResponse(html.replace(CSRF_SLOT, self.csrf.token(cookie)), status)
         if fresh:
             secure = (self.settings.web.public_url or "").startswith("https://")
             response.set_cookie(COOKIE, cookie, httponly=True, samesite="lax", secure=secure)
@@ -142,6 +171,9 @@ def create_app(db_path: str, settings: Settings, secret: str) -> Starlette:
     def index(
         request: Request, parsed: Parsed | None = None, status: int = 200, notice: str = ""
     ) -> Response:
+        key = None if parsed or notice else "index?" + request.url.query
+        if key is not None and s.rendered.get(key) is not None:
+            return s.page(request, "index.html", {}, status, cache_key=key)
         want, page = browse_request(request)
         results = browse(s.db(), want, limit=20, offset=(page - 1) * 20)
         context = {
@@ -155,10 +187,16 @@ def create_app(db_path: str, settings: Settings, secret: str) -> Starlette:
             "results": [posting_view(p) for p in results],
             "facets": s.facets.get(),
         }
-        return s.page(request, "index.html", context, status)
+        return s.page(request, "index.html", context, status, cache_key=key)
 
     async def home(request: Request) -> Response:
-        return index(request)
+        key = "index?" + request.url.query
+        if s.rendered.get(key) is not None:  # the common case, served on the event loop
+            return s.page(request, "index.html", {}, cache_key=key)
+        async with s.rendering(key):  # one thread renders a page; the others wait for it
+            if s.rendered.get(key) is not None:
+                return s.page(request, "index.html", {}, cache_key=key)
+            return await run_in_threadpool(index, request)
 
     async def subscribe(request: Request) -> Response:
         try:
@@ -308,12 +346,23 @@ def create_app(db_path: str, settings: Settings, secret: str) -> Starlette:
         return s.page(request, "confirm.html", {"sub": sub})
 
     async def manage(request: Request) -> Response:
+        if request.method == "GET":  # a page rendered for this very state is reused
+            try:
+                parts = s.read_link(request, "manage", request.path_params["token"])
+            except LinkError:
+                parts = []
+            current = site.state(s.db(), parts[0]) if len(parts) == 2 else None
+            if current is not None and current[0] == parts[1]:
+                key = f"manage:{parts[0]}:{current[1]}"
+                if s.rendered.get(key) is not None:
+                    return s.page(request, "manage.html", {}, cache_key=key)
         found = _sub_for(request, "manage")
         if isinstance(found, Response):
             return found
         sub, _ = found
         links = s.links(request)
         feed = links.url("feed", sub.name, sub.nonce, suffix=".rss")
+        key = None
         unsub = links.url("unsubscribe", sub.name, sub.nonce)
         ctx: dict[str, Any] = {
             "sub": sub,
@@ -324,7 +373,9 @@ def create_app(db_path: str, settings: Settings, secret: str) -> Starlette:
             "errors": {},
         }
         if request.method == "GET":
-            return s.page(request, "manage.html", ctx)
+            current = site.state(s.db(), sub.name)
+            key = f"manage:{sub.name}:{current[1]}" if current else None
+            return s.page(request, "manage.html", ctx, cache_key=key)
         try:
             values, categories, _ = await s.form(request)
         except CsrfError:
@@ -407,7 +458,7 @@ def create_app(db_path: str, settings: Settings, secret: str) -> Starlette:
         found = get_posting(s.db(), request.path_params["pid"][:300])
         if found is None:
             return s.message(request, "No such posting", "It may have been removed.", 404, ("/", "Search"))
-        return s.page(request, "posting.html", {"p": posting_view(found)})
+        return s.page(request, "posting.html", {"p": posting_view(found, full=True)})
 
     async def not_found(request: Request, exc: Exception) -> Response:
         code = getattr(exc, "status_code", 404)

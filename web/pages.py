@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 import time
 from collections.abc import Callable, Sequence
 from email.utils import format_datetime
@@ -17,8 +18,9 @@ from store.browse import FacetCounts, facet_counts
 from store.models import Posting
 
 
-def posting_view(posting: Posting) -> dict[str, Any]:
-    """A posting's fields made safe as plain text (Jinja escapes them again for HTML)."""
+def posting_view(posting: Posting, full: bool = False) -> dict[str, Any]:
+    """A posting's fields made safe as plain text (Jinja escapes them again for HTML);
+    the description only with `full` (the posting's own page)."""
     line = Line.of(posting)
     return {
         "id": posting.id,
@@ -31,7 +33,7 @@ def posting_view(posting: Posting) -> dict[str, Any]:
         "seasons": posting.seasons,
         "sponsorship": posting.sponsorship,
         "posted": (posting.posted_at or posting.first_seen or "")[:10],
-        "description": plain(posting.description, 1500),
+        "description": plain(posting.description, 1500) if full else "",
     }
 
 
@@ -69,6 +71,30 @@ class FacetCache:
         if start:
             threading.Thread(target=self._refresh, daemon=True).start()
         return value
+
+
+class PageCache:
+    """Rendered pages by key for `ttl` seconds, at most `size` of them (least recent out)."""
+
+    def __init__(self, ttl: float, size: int = 512) -> None:
+        self.ttl, self.size = ttl, size
+        self._items: OrderedDict[str, tuple[float, str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> str | None:
+        with self._lock:
+            item = self._items.get(key)
+            if item is None or time.monotonic() - item[0] > self.ttl:
+                return None
+            self._items.move_to_end(key)
+            return item[1]
+
+    def put(self, key: str, html: str) -> None:
+        with self._lock:
+            self._items[key] = (time.monotonic(), html)
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
 
 
 def feed_xml(postings: Sequence[Posting], site_url: str) -> str:
