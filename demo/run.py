@@ -92,7 +92,8 @@ def run_demo(verbose: bool = False, out_dir: Path | None = None) -> int:
             site = SiteProcess(root, config, db_path, site_port, env)
             try:
                 sign_up_student(site.url, smtp)
-                alerts = [sys.executable, "-m", "cli", "alerts", "--config", str(config), "--db", str(db_path)]
+                alerts = [sys.executable, "-m", "cli", "alerts", "--config", str(config),
+                          "--db", str(db_path)]
                 # a short digest for this run, so it ends with "and N more" and its matches link
                 short = {**env, "INTERNWATCH_MAX_DIGEST": "4"}
                 code = max(code, subprocess.run(alerts, cwd=root, env=short, timeout=120).returncode)

@@ -14,13 +14,30 @@ from alerts import site
 from alerts.deliver import deliver
 from alerts.outbox import collect
 from config.clock import now
+from tests import webkit
 from tests.conftest import run_cli, write_config
-from tests.webkit import PUBLIC, SiteKit, errors_of, kit  # noqa: F401 - kit is a fixture
+from tests.webkit import PUBLIC, SiteKit, errors_of
 from web import app as web_app
 
-FIELDS = ("email", "keywords", "exclude", "companies", "exclude_companies", "locations",
-          "categories", "seasons", "graduation", "min_pay", "min_pay_per", "min_pay_currency",
-          "needs_sponsorship", "frequency", "chat")
+kit = webkit.kit  # the fixture
+
+FIELDS = (
+    "email",
+    "keywords",
+    "exclude",
+    "companies",
+    "exclude_companies",
+    "locations",
+    "categories",
+    "seasons",
+    "graduation",
+    "min_pay",
+    "min_pay_per",
+    "min_pay_currency",
+    "needs_sponsorship",
+    "frequency",
+    "chat",
+)
 
 
 def test_front_page_has_every_field_labelled_and_a_search(kit: SiteKit) -> None:
@@ -40,15 +57,22 @@ def test_search_facets_and_posting_page(kit: SiteKit) -> None:
     assert "Machine Learning Intern" in page.text and "Data Analyst Intern" not in page.text
     page = kit.client.get("/", params={"company": "Globex", "season": "Summer 2026"})
     assert "Software Engineering Intern" in page.text and "Data Science Intern" not in page.text
-    assert kit.client.get("/", params={"remote": "remote"}).text.count("<li><a href=\"/posting/") == 0
+    assert kit.client.get("/", params={"remote": "remote"}).text.count('<li><a href="/posting/') == 0
     one = kit.client.get("/posting/src:1")
     assert one.status_code == 200 and "Software Engineering Intern" in one.text
     assert kit.client.get("/posting/nope:9").status_code == 404
 
 
 def test_sign_up_sends_a_confirmation_and_stores_a_pending_subscription(kit: SiteKit) -> None:
-    answer = kit.sign_up(keywords="data science", locations="Singapore, remote", categories=["data"],
-                         min_pay="30", min_pay_per="hour", needs_sponsorship="on", frequency="daily")
+    answer = kit.sign_up(
+        keywords="data science",
+        locations="Singapore, remote",
+        categories=["data"],
+        min_pay="30",
+        min_pay_per="hour",
+        needs_sponsorship="on",
+        frequency="daily",
+    )
     assert answer.status_code == 200 and "Check your inbox" in answer.text
     [message] = kit.smtp.messages
     assert message["To"] == "student@example.edu"
@@ -175,7 +199,11 @@ def _active(kit: SiteKit, **fields: object) -> str:
     path = _confirm_link(kit, **fields)
     kit.client.post(path, data={"csrf": kit.csrf(path)})
     row = kit.subscriptions()[0]
-    return site.Links(PUBLIC, "test-secret-for-links").url("manage", row["name"], row["nonce"]).removeprefix(PUBLIC)
+    return (
+        site.Links(PUBLIC, "test-secret-for-links")
+        .url("manage", row["name"], row["nonce"])
+        .removeprefix(PUBLIC)
+    )
 
 
 def test_manage_shows_current_values_and_changes_them(kit: SiteKit) -> None:
@@ -183,8 +211,14 @@ def test_manage_shows_current_values_and_changes_them(kit: SiteKit) -> None:
     page = kit.client.get(manage)
     assert 'value="data science"' in page.text and 'value="Singapore"' in page.text
     assert 'value="data" checked' in page.text and "/feed/" in page.text
-    form = {"csrf": kit.csrf(manage), "action": "save", "keywords": "machine learning",
-            "locations": "London, remote", "frequency": "weekly", "chat": "ntfy://127.0.0.1:8999/my-topic"}
+    form = {
+        "csrf": kit.csrf(manage),
+        "action": "save",
+        "keywords": "machine learning",
+        "locations": "London, remote",
+        "frequency": "weekly",
+        "chat": "ntfy://127.0.0.1:8999/my-topic",
+    }
     saved = kit.client.post(manage, data=form)
     assert saved.status_code == 200 and 'value="machine learning"' in saved.text
     sub = site.get(kit.db(), kit.subscriptions()[0]["name"])
@@ -208,8 +242,10 @@ def test_one_click_unsubscribe_needs_no_cookie_and_answers_200(kit: SiteKit) -> 
     url = site.Links(PUBLIC, "test-secret-for-links").url("unsubscribe", row["name"], row["nonce"])
     mail_client = TestClient(kit.client.app)  # a mail provider: no cookie, no CSRF token
     answer = mail_client.post(
-        url.removeprefix(PUBLIC), content=b"List-Unsubscribe=One-Click",
-        headers={"Content-Type": "application/x-www-form-urlencoded"}, follow_redirects=False,
+        url.removeprefix(PUBLIC),
+        content=b"List-Unsubscribe=One-Click",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        follow_redirects=False,
     )
     assert answer.status_code == 200 and "Unsubscribed" in answer.text
     assert kit.subscriptions() == []
@@ -231,13 +267,19 @@ def test_pending_gets_nothing_and_confirmed_gets_current_matches_with_site_links
     matches = next(u for u in links if "/matches/" in u)
     assert any("/manage/" in u for u in links)
     page = kit.client.get(matches.removeprefix(PUBLIC))
-    for title in ("Data Science Intern", "Software Engineering Intern", "Data Analyst Intern",
-                  "Machine Learning Intern"):
+    for title in (
+        "Data Science Intern",
+        "Software Engineering Intern",
+        "Data Analyst Intern",
+        "Machine Learning Intern",
+    ):
         assert title in page.text  # max_digest=2 listed, the other two on the page
     statuses = {r["status"] for r in kit.db().query("SELECT status FROM deliveries")}
     assert statuses == {"sent"}
     unsubscribe = digest["List-Unsubscribe"].strip("<>").removeprefix(PUBLIC)
-    assert TestClient(kit.client.app).post(unsubscribe, content=b"List-Unsubscribe=One-Click").status_code == 200
+    assert (
+        TestClient(kit.client.app).post(unsubscribe, content=b"List-Unsubscribe=One-Click").status_code == 200
+    )
 
 
 def test_feed_is_well_formed_rss_of_the_matches(kit: SiteKit) -> None:
@@ -247,23 +289,28 @@ def test_feed_is_well_formed_rss_of_the_matches(kit: SiteKit) -> None:
     answer = kit.client.get(feed.group(1).removeprefix(PUBLIC))
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("application/rss+xml")
     titles = [t.text for t in ElementTree.fromstring(answer.content).iter("title")]
-    assert "Data Analyst Intern at Initech" in titles and "Software Engineering Intern at Globex" not in titles
+    assert (
+        "Data Analyst Intern at Initech" in titles and "Software Engineering Intern at Globex" not in titles
+    )
 
 
 def test_serve_without_the_secret_exits_2_naming_it(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.delenv("INTERNWATCH_SECRET", raising=False)
     config = write_config(tmp_path / "config")
-    result = run_cli("serve", "--config", str(config), "--db", str(tmp_path / "x.db"),
-                     env={"INTERNWATCH_SECRET": ""})
+    result = run_cli(
+        "serve", "--config", str(config), "--db", str(tmp_path / "x.db"), env={"INTERNWATCH_SECRET": ""}
+    )
     assert result.code == 2 and "INTERNWATCH_SECRET" in result.err
 
 
 def test_web_settings_are_validated(tmp_path) -> None:  # type: ignore[no-untyped-def]
     config = write_config(tmp_path / "config", settings={"web": {"public_url": "https://x.edu", "chta": []}})
-    result = run_cli("serve", "--config", str(config), "--db", str(tmp_path / "x.db"),
-                     env={"INTERNWATCH_SECRET": "s"})
+    result = run_cli(
+        "serve", "--config", str(config), "--db", str(tmp_path / "x.db"), env={"INTERNWATCH_SECRET": "s"}
+    )
     assert result.code == 2 and "'web.chta' (did you mean 'chat'?)" in result.err
     config = write_config(tmp_path / "config", settings={"web": {"public_url": "https://x.edu"}})
-    result = run_cli("alerts", "--config", str(config), "--db", str(tmp_path / "x.db"),
-                     env={"INTERNWATCH_SECRET": ""})
+    result = run_cli(
+        "alerts", "--config", str(config), "--db", str(tmp_path / "x.db"), env={"INTERNWATCH_SECRET": ""}
+    )
     assert result.code == 2 and "INTERNWATCH_SECRET" in result.err

@@ -16,10 +16,12 @@ from config.clock import now
 from config.models import Settings
 from demo.servers import SmtpSink
 from store.db import open_db
+from tests import webkit
 from tests.alertkit import posting, store_postings
-from tests.webkit import SECRET, LiveServer, browser  # noqa: F401 - browser is a fixture
+from tests.webkit import SECRET, LiveServer
 from web.app import create_app
 
+browser = webkit.browser  # the session fixture: one browser for every browser test
 SHOTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
 
@@ -33,14 +35,20 @@ def _link(message: Any, kind: str) -> str:
 
 
 def test_student_journey_in_a_real_browser(
-    browser: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+    browser: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("INTERNWATCH_SECRET", SECRET)
     db_path = tmp_path / "site.db"
-    store_postings(open_db(db_path), [
-        posting(1, company="Acme", title="Data Science Intern", categories=["data"]),
-        posting(2, company="Globex", title="Software Engineering Intern", categories=["software"]),
-    ], "2026-01-10T10:00:00+00:00")
+    store_postings(
+        open_db(db_path),
+        [
+            posting(1, company="Acme", title="Data Science Intern", categories=["data"]),
+            posting(2, company="Globex", title="Software Engineering Intern", categories=["software"]),
+        ],
+        "2026-01-10T10:00:00+00:00",
+    )
     with SmtpSink() as smtp:
         mail = f"mailto://site:pw@127.0.0.1:{smtp.port}?smtp=127.0.0.1&secure=no&from=alerts@example.org"
         app_settings = Settings(allow_private_hosts=["127.0.0.1"], web={"mail": mail})
@@ -80,8 +88,11 @@ def test_student_journey_in_a_real_browser(
                 page.get_by_text("Saved.").wait_for()
                 assert page.get_by_label("Keywords").input_value() == "machine learning"
 
-                answer = httpx.post(unsubscribe, content=b"List-Unsubscribe=One-Click",
-                                    headers={"Content-Type": "application/x-www-form-urlencoded"})
+                answer = httpx.post(
+                    unsubscribe,
+                    content=b"List-Unsubscribe=One-Click",
+                    headers={"Content-Type": "application/x-www-form-urlencoded"},
+                )
                 assert answer.status_code == 200
 
                 store_postings(db, [posting(3, title="Machine Learning Intern")], "2026-01-11T10:00:00+00:00")

@@ -76,13 +76,17 @@ def kit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SiteKit]:
     db = open_db(db_path)
     store_postings(
         db,
-        [posting(n, company=c, title=t, categories=cat, seasons=["Summer 2026"])
-         for n, (c, t, cat) in enumerate([
-             ("Acme", "Data Science Intern", ["data"]),
-             ("Globex", "Software Engineering Intern", ["software"]),
-             ("Initech", "Data Analyst Intern", ["data"]),
-             ("Umbrella", "Machine Learning Intern", ["ml_research"]),
-         ])],
+        [
+            posting(n, company=c, title=t, categories=cat, seasons=["Summer 2026"])
+            for n, (c, t, cat) in enumerate(
+                [
+                    ("Acme", "Data Science Intern", ["data"]),
+                    ("Globex", "Software Engineering Intern", ["software"]),
+                    ("Initech", "Data Analyst Intern", ["data"]),
+                    ("Umbrella", "Machine Learning Intern", ["ml_research"]),
+                ]
+            )
+        ],
         "2026-02-28T10:00:00+00:00",
     )
     with SmtpSink() as smtp:
@@ -95,8 +99,13 @@ def kit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SiteKit]:
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
 ]
 
 
@@ -108,8 +117,9 @@ def ensure_chromium() -> str:
 
     if not os.path.exists(CHROMIUM) and os.geteuid() == 0:
         subprocess.run(["apt-get", "update", "-qq"], check=False, timeout=600)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium", "chromium-driver"],
-                       check=True, timeout=1200)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "chromium", "chromium-driver"], check=True, timeout=1200
+        )
     assert os.path.exists(CHROMIUM), f"{CHROMIUM} is missing: apt-get install -y chromium chromium-driver"
     return CHROMIUM
 
@@ -138,7 +148,9 @@ class LiveServer:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
+        self.server = uvicorn.Server(
+            uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
+        )
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self) -> LiveServer:
