@@ -74,9 +74,7 @@ class Links:
         return cls(public_url, secret)
 
     def _serializer(self, purpose: str) -> URLSafeTimedSerializer:
-        return URLSafeTimedSerializer(
-            self._secret, salt=f"internwatch-{purpose}", signer=ClockSigner
-        )
+        return URLSafeTimedSerializer(self._secret, salt=f"internwatch-{purpose}", signer=ClockSigner)
 
     def token(self, purpose: str, *parts: str) -> str:
         return str(self._serializer(purpose).dumps(list(parts)))
@@ -211,9 +209,7 @@ def confirm(db: sqlite_utils.Database, name: str, nonce: str, now: datetime) -> 
     return "already" if sub is not None and sub.nonce == nonce else "gone"
 
 
-def update(
-    db: sqlite_utils.Database, name: str, notify: list[str], frequency: str, flt: Filter
-) -> None:
+def update(db: sqlite_utils.Database, name: str, notify: list[str], frequency: str, flt: Filter) -> None:
     """New filters, frequency and channels; the watermark stays (no flood of old matches)."""
     config = SubscriptionConfig(
         name=name,
@@ -258,9 +254,7 @@ def mails_today(db: sqlite_utils.Database, email: str, now: datetime) -> int:
 
 def record_mail(db: sqlite_utils.Database, email: str, now: datetime) -> None:
     with db.conn:
-        db.execute(
-            "INSERT INTO site_mails (email_key, sent_at) VALUES (?, ?)", [_hashed(email), iso(now)]
-        )
+        db.execute("INSERT INTO site_mails (email_key, sent_at) VALUES (?, ?)", [_hashed(email), iso(now)])
         db.execute("DELETE FROM site_mails WHERE sent_at < ?", [iso(now - timedelta(days=2))])
 
 
@@ -306,8 +300,7 @@ def current_matches(
 ) -> list[Posting]:
     """The newest open postings that match `flt`, among the `scan` newest open postings."""
     rows = db.query(
-        "SELECT * FROM postings WHERE kind = 'posting' AND closed_at IS NULL"
-        " ORDER BY rowid DESC LIMIT ?",
+        "SELECT * FROM postings WHERE kind = 'posting' AND closed_at IS NULL ORDER BY rowid DESC LIMIT ?",
         [scan],
     )
     out: list[Posting] = []
@@ -321,7 +314,11 @@ def current_matches(
 
 
 def message_links(
-    db: sqlite_utils.Database, public_url: str, name: str, posting_ids: Sequence[str], more: int,
+    db: sqlite_utils.Database,
+    public_url: str,
+    name: str,
+    posting_ids: Sequence[str],
+    more: int,
     now: datetime,
 ) -> dict[str, Any]:
     """The site links one digest carries: manage (the stop hint), one-click unsubscribe
@@ -354,9 +351,7 @@ def site_digest(
     links = message_links(
         db, public_url, batch.subscription.name, [p.id for p in batch.postings], digest.more, now
     )
-    digest = replace(
-        digest, stop_hint=links["manage"], more_hint=links["matches"] or digest.more_hint
-    )
+    digest = replace(digest, stop_hint=links["manage"], more_hint=links["matches"] or digest.more_hint)
     url = batch.url
     if url.split("://", 1)[0].lower() in ("mailto", "mailtos"):
         url = with_headers(
@@ -373,8 +368,7 @@ def state(db: sqlite_utils.Database, name: str) -> tuple[str, str] | None:
     """(nonce, a key that changes whenever anything the manage page shows changes): lets
     the site reuse a rendered page without parsing the subscription again."""
     row = db.execute(
-        "SELECT nonce, notify, frequency, filter, paused, status, email FROM subscriptions"
-        " WHERE name = ?",
+        "SELECT nonce, notify, frequency, filter, paused, status, email FROM subscriptions WHERE name = ?",
         [name],
     ).fetchone()
     if row is None:

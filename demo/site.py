@@ -64,8 +64,18 @@ class SiteProcess:
 
     def __init__(self, root: Path, config: Path, db_path: Path, port: int, env: dict[str, str]) -> None:
         self.url = f"http://127.0.0.1:{port}"
-        args = [sys.executable, "-m", "cli", "serve", "--config", str(config), "--db", str(db_path),
-                "--port", str(port)]
+        args = [
+            sys.executable,
+            "-m",
+            "cli",
+            "serve",
+            "--config",
+            str(config),
+            "--db",
+            str(db_path),
+            "--port",
+            str(port),
+        ]
         self.proc = subprocess.Popen(args, cwd=root, env=env)
         deadline = time.monotonic() + 20
         while True:
@@ -92,11 +102,17 @@ def sign_up_student(site_url: str, smtp: Any) -> None:
     browser = Browser()
     form = browser.get(site_url + "/")
     sent_before = len(smtp.messages)
-    answer = browser.post(site_url + "/subscribe", {
-        "csrf": csrf(form), "email": STUDENT, "keywords": "intern, internship, co-op",
-        "exclude": "senior", "categories": ["data", "software", "ml_research"],
-        "frequency": "instant",
-    })
+    answer = browser.post(
+        site_url + "/subscribe",
+        {
+            "csrf": csrf(form),
+            "email": STUDENT,
+            "keywords": "intern, internship, co-op",
+            "exclude": "senior",
+            "categories": ["data", "software", "ml_research"],
+            "frequency": "instant",
+        },
+    )
     if "Check your inbox" not in answer:
         raise RuntimeError("the demo sign-up was refused")
     deadline = time.monotonic() + 10
@@ -116,8 +132,15 @@ def screenshots(out: Path, pages: dict[str, str]) -> list[Path]:
     """PNG of each page at desktop width, the sign-up page also at 390 px (a phone)."""
     from playwright.sync_api import sync_playwright
 
-    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run", "--disable-sync"]
+    args = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-sync",
+    ]
     saved = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=args)
@@ -136,9 +159,7 @@ def screenshots(out: Path, pages: dict[str, str]) -> list[Path]:
     return saved
 
 
-def show_pages(
-    out: Path, site_url: str, digest: EmailMessage | None, config: Path, db_path: Path
-) -> None:
+def show_pages(out: Path, site_url: str, digest: EmailMessage | None, config: Path, db_path: Path) -> None:
     pages = {"signup": site_url + "/"}
     if digest is not None:
         for kind in ("manage", "matches"):
@@ -152,10 +173,14 @@ def show_pages(
     else:
         playwright_ok = True
     if not (os.path.exists(CHROMIUM) and playwright_ok):
-        print("demo: no headless Chromium for screenshots (apt-get install chromium; pip install -e"
-              " '.[test]'). To see the site, run it on the demo database and open the address:")
-        print(f"   INTERNWATCH_SECRET=pick-one internwatch serve --config {config} --db {db_path}"
-              " --port 8000   # then http://127.0.0.1:8000/")
+        print(
+            "demo: no headless Chromium for screenshots (apt-get install chromium; pip install -e"
+            " '.[test]'). To see the site, run it on the demo database and open the address:"
+        )
+        print(
+            f"   INTERNWATCH_SECRET=pick-one internwatch serve --config {config} --db {db_path}"
+            " --port 8000   # then http://127.0.0.1:8000/"
+        )
         return
     for path in screenshots(out, pages):
         print(f"demo: screenshot {path}")

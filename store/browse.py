@@ -40,9 +40,7 @@ class FacetCounts:
     total: int = 0
 
 
-def browse(
-    db: sqlite_utils.Database, want: Browse, *, limit: int = 20, offset: int = 0
-) -> list[Posting]:
+def browse(db: sqlite_utils.Database, want: Browse, *, limit: int = 20, offset: int = 0) -> list[Posting]:
     """Open internship postings matching every given facet (and every word of `q`), newest first."""
     where = [OPEN]
     params: list[object] = []
@@ -62,8 +60,7 @@ def browse(
         params.append(want.remote)
     if want.country:
         where.append(
-            "EXISTS (SELECT 1 FROM json_each(p.locations) j"
-            " WHERE json_extract(j.value, '$.country') = ?)"
+            "EXISTS (SELECT 1 FROM json_each(p.locations) j WHERE json_extract(j.value, '$.country') = ?)"
         )
         params.append(want.country.upper())
     for column, value in (("categories", want.category), ("seasons", want.season)):
@@ -84,8 +81,7 @@ def facet_counts(db: sqlite_utils.Database, top: int = 30) -> FacetCounts:
         f" FROM postings p, json_each(p.locations) j WHERE {OPEN} AND v IS NOT NULL GROUP BY 1",
         "category": "SELECT j.value, count(*) FROM postings p, json_each(p.categories) j"
         f" WHERE {OPEN} GROUP BY 1",
-        "season": "SELECT j.value, count(*) FROM postings p, json_each(p.seasons) j"
-        f" WHERE {OPEN} GROUP BY 1",
+        "season": f"SELECT j.value, count(*) FROM postings p, json_each(p.seasons) j WHERE {OPEN} GROUP BY 1",
     }
     counts = FacetCounts()
     for name, sql in queries.items():
