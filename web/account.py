@@ -100,6 +100,30 @@ def routes(s: Site) -> list[Route]:
                 key = f"manage:{parts[0]}:{current[1]}"
                 if s.rendered.get(key) is not None:
                     return s.page(request, "manage.html", {}, cache_key=key)
+            # parse and render off the event loop: cached pages keep flowing meanwhile
+            return await run_in_threadpool(_manage_get, request)
+        return await _manage(request)
+
+    def _manage_get(request: Request) -> Response:
+        found = _sub_for(request, "manage")
+        if isinstance(found, Response):
+            return found
+        sub, _ = found
+        links = s.links(request)
+        ctx: dict[str, Any] = {
+            "sub": sub,
+            "feed": links.url("feed", sub.name, sub.nonce, suffix=".rss"),
+            "unsubscribe": links.url("unsubscribe", sub.name, sub.nonce),
+            "notice": "",
+            "values": filter_values(sub),
+            "errors": {},
+        }
+        current = site.state(s.db(), sub.name)
+        state_key = f"manage:{sub.name}:{current[1]}" if current else None
+        return s.page(request, "manage.html", ctx, cache_key=state_key)
+
+    async def _manage(request: Request) -> Response:
+        """The manage form posted: save, pause, resume or unsubscribe."""
         found = _sub_for(request, "manage")
         if isinstance(found, Response):
             return found
@@ -115,10 +139,6 @@ def routes(s: Site) -> list[Route]:
             "values": filter_values(sub),
             "errors": {},
         }
-        if request.method == "GET":
-            current = site.state(s.db(), sub.name)
-            state_key = f"manage:{sub.name}:{current[1]}" if current else None
-            return s.page(request, "manage.html", ctx, cache_key=state_key)
         try:
             values, categories, _ = await s.form(request)
         except CsrfError:
