@@ -314,3 +314,32 @@ def test_web_settings_are_validated(tmp_path) -> None:  # type: ignore[no-untype
         "alerts", "--config", str(config), "--db", str(tmp_path / "x.db"), env={"INTERNWATCH_SECRET": ""}
     )
     assert result.code == 2 and "INTERNWATCH_SECRET" in result.err
+
+
+def test_an_internal_error_is_a_page_without_a_traceback(
+    kit: SiteKit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("secret internals /srv/x.py line 3")
+
+    monkeypatch.setattr(web_app, "browse", broken)  # an unforeseen failure inside a page
+    client = TestClient(kit.client.app, raise_server_exceptions=False)
+    answer = client.get("/?q=anything")
+    assert answer.status_code == 500 and "Something went wrong" in answer.text
+    assert "Traceback" not in answer.text and "secret internals" not in answer.text
+
+
+def test_scraped_markup_is_shown_as_text(kit: SiteKit) -> None:
+    from tests.alertkit import posting, store_postings
+
+    evil = posting(
+        99,
+        company="Evil <b>Corp</b>",
+        title="<script>alert(1)</script> Data Intern",
+        url="https://jobs.example.org/evil/99",
+        apply_url="javascript:alert(2)",
+    )
+    store_postings(kit.db(), [evil], "2026-02-28T11:00:00+00:00")
+    for path in ("/?q=data", "/posting/src:99"):
+        page = kit.client.get(path).text
+        assert "<script>alert" not in page and "javascript:" not in page and "<b>Corp" not in page
