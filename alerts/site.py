@@ -209,7 +209,14 @@ def confirm(db: sqlite_utils.Database, name: str, nonce: str, now: datetime) -> 
     return "already" if sub is not None and sub.nonce == nonce else "gone"
 
 
-def update(db: sqlite_utils.Database, name: str, notify: list[str], frequency: str, flt: Filter) -> None:
+def update(
+    db: sqlite_utils.Database,
+    name: str,
+    notify: list[str],
+    frequency: str,
+    flt: Filter,
+    now: datetime,
+) -> None:
     """New filters, frequency and channels; the watermark stays (no flood of old matches)."""
     config = SubscriptionConfig(
         name=name,
@@ -217,7 +224,7 @@ def update(db: sqlite_utils.Database, name: str, notify: list[str], frequency: s
         frequency=frequency,  # type: ignore[arg-type]
         filter=flt.model_dump(exclude_defaults=True),
     )
-    row = outbox.subscription_row(config, "site", datetime.now())
+    row = outbox.subscription_row(config, "site", now)
     with db.conn:
         db.execute(
             "UPDATE subscriptions SET notify = ?, frequency = ?, filter = ? WHERE name = ?",

@@ -98,8 +98,9 @@ def routes(s: Site) -> list[Route]:
             current = site.state(s.db(), parts[0]) if len(parts) == 2 else None
             if current is not None and current[0] == parts[1]:
                 key = f"manage:{parts[0]}:{current[1]}"
-                if s.rendered.get(key) is not None:
-                    return s.page(request, "manage.html", {}, cache_key=key)
+                hit = s.cached(request, key)
+                if hit is not None:
+                    return hit
             # parse and render off the event loop: cached pages keep flowing meanwhile
             return await run_in_threadpool(_manage_get, request)
         return await _manage(request)
@@ -169,7 +170,7 @@ def routes(s: Site) -> list[Route]:
                 return s.page(request, "manage.html", ctx, 422)
             assert parsed.filter is not None
             mails = [u for u in sub.notify if u.startswith(("mailto://", "mailtos://"))]
-            site.update(db, sub.name, [*mails, *parsed.chat], parsed.frequency, parsed.filter)
+            site.update(db, sub.name, [*mails, *parsed.chat], parsed.frequency, parsed.filter, moment)
             ctx["notice"] = "Saved. New postings that match are sent from the next run."
         else:
             return s.message(request, "Unknown action", "Use the buttons of the form.", 400)

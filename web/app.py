@@ -50,8 +50,6 @@ def create_app(db_path: str, settings: Settings, secret: str) -> Starlette:
         request: Request, parsed: Parsed | None = None, status: int = 200, notice: str = ""
     ) -> Response:
         key = None if parsed or notice else "index?" + request.url.query
-        if key is not None and s.rendered.get(key) is not None:
-            return s.page(request, "index.html", {}, status, cache_key=key)
         want, page = browse_request(request)
         results = browse(s.db(), want, limit=20, offset=(page - 1) * 20)
         context = {
@@ -69,12 +67,12 @@ def create_app(db_path: str, settings: Settings, secret: str) -> Starlette:
 
     async def home(request: Request) -> Response:
         key = "index?" + request.url.query
-        if s.rendered.get(key) is not None:  # the common case, served on the event loop
-            return s.page(request, "index.html", {}, cache_key=key)
+        hit = s.cached(request, key)  # the common case, served on the event loop
+        if hit is not None:
+            return hit
         async with s.rendering(key):  # one thread renders a page; the others wait for it
-            if s.rendered.get(key) is not None:
-                return s.page(request, "index.html", {}, cache_key=key)
-            return await run_in_threadpool(index, request)
+            hit = s.cached(request, key)
+            return hit if hit is not None else await run_in_threadpool(index, request)
 
     async def subscribe(request: Request) -> Response:
         try:

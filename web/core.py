@@ -84,18 +84,22 @@ class Site:
         status: int = 200,
         cache_key: str | None = None,
     ) -> Response:
-        """Render `name`; with `cache_key`, the same HTML is reused for PAGE_TTL seconds
-        (every visitor's page differs only by its CSRF token, put in afterwards)."""
+        """Render `name`; with `cache_key`, keep the HTML for `cached` to reuse for PAGE_TTL
+        seconds (every visitor's page differs only by its CSRF token, put in afterwards)."""
+        html = self.templates.get_template(name).render({"request": request, "csrf": CSRF_SLOT, **context})
+        if cache_key is not None:
+            self.rendered.put(cache_key, html)
+        return self._respond(request, html, status)
+
+    def cached(self, request: Request, cache_key: str) -> Response | None:
+        """The page kept under `cache_key`, if still fresh."""
+        html = self.rendered.get(cache_key)
+        return None if html is None else self._respond(request, html, 200)
+
+    def _respond(self, request: Request, html: str, status: int) -> Response:
         cookie = request.cookies.get(COOKIE)
         fresh = cookie is None
         cookie = cookie or self.csrf.new_cookie()
-        html = self.rendered.get(cache_key) if cache_key is not None else None
-        if html is None:
-            html = self.templates.get_template(name).render(
-                {"request": request, "csrf": CSRF_SLOT, **context}
-            )
-            if cache_key is not None:
-                self.rendered.put(cache_key, html)
         response = HTMLResponse(html.replace(CSRF_SLOT, self.csrf.token(cookie)), status)
         if fresh:
             secure = (self.settings.web.public_url or "").startswith("https://")
