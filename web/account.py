@@ -182,6 +182,8 @@ def routes(s: Site) -> list[Route]:
     async def unsubscribe(request: Request) -> Response:
         found = _sub_for(request, "unsubscribe")
         if isinstance(found, Response):
+            if found.status_code == 404 and request.method == "POST":  # already gone: the same
+                return s.message(request, "Unsubscribed", "You will get no more alerts.", 200)
             return found
         sub, _ = found
         if request.method == "GET":
