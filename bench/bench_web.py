@@ -180,6 +180,7 @@ end
 def ensure_wrk() -> str:
     found = shutil.which("wrk")
     if found is None and os.geteuid() == 0:
+        subprocess.run(["apt-get", "update", "-qq"], check=False)
         subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=False)
         found = shutil.which("wrk")
     if found is None:
