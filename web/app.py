@@ -8,6 +8,7 @@ errors are pages that say what to do next.
 from __future__ import annotations
 
 import logging
+import threading
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -33,6 +34,8 @@ log = logging.getLogger(__name__)
 def create_app(db_path: str, settings: Settings, secret: str) -> Starlette:
     s = Site(db_path, settings, secret)
     s.db()  # migrations applied before the first request
+    # facet counts over every open posting take a second at 100,000: not on a visitor's time
+    threading.Thread(target=s.facets.get, name="facets", daemon=True).start()
 
     def browse_request(request: Request) -> tuple[Browse, int]:
         q = request.query_params
