@@ -13,6 +13,8 @@ import hashlib
 import json
 import os
 import secrets
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -20,7 +22,7 @@ from typing import Any
 from urllib.parse import quote
 
 import sqlite_utils
-from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 
 from alerts import outbox
 from alerts.filters import Filter
@@ -52,6 +54,10 @@ class LinkError(ValueError):
         self.expired = expired
 
 
+_VERIFIED: OrderedDict[tuple[str, str, str], tuple[list[str], float]] = OrderedDict()
+_VERIFIED_LOCK = threading.Lock()
+
+
 class ClockSigner(TimestampSigner):
     """Signs and checks ages on the project's clock (INTERNWATCH_NOW in tests and replays)."""
 
@@ -80,17 +86,30 @@ class Links:
         return str(self._serializer(purpose).dumps(list(parts)))
 
     def read(self, purpose: str, token: str) -> list[str]:
-        """The parts signed into `token`; raises LinkError when tampered or expired."""
-        serializer = self._serializer(purpose)
-        try:
-            parts = serializer.loads(token, max_age=int(MAX_AGE[purpose].total_seconds()))
-        except SignatureExpired as exc:
-            raise LinkError("this link has expired", expired=True) from exc
-        except BadSignature as exc:
-            raise LinkError("this link is not valid (it was changed or cut short)") from exc
-        if not isinstance(parts, list) or not all(isinstance(p, str) for p in parts):
-            raise LinkError("this link is not valid")
-        return parts
+        """The parts signed into `token`; raises LinkError when tampered or expired.
+
+        A token verified before is not verified again (the same string always checks the
+        same way); only its age is, on the project clock."""
+        key = (self._secret, purpose, token)
+        with _VERIFIED_LOCK:
+            known = _VERIFIED.get(key)
+        if known is None:
+            serializer = self._serializer(purpose)
+            try:
+                value, signed_at = serializer.loads(token, return_timestamp=True)
+            except BadSignature as exc:
+                raise LinkError("this link is not valid (it was changed or cut short)") from exc
+            if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
+                raise LinkError("this link is not valid")
+            known = (list(value), signed_at.timestamp())
+            with _VERIFIED_LOCK:
+                _VERIFIED[key] = known
+                while len(_VERIFIED) > 20_000:
+                    _VERIFIED.popitem(last=False)
+        parts, signed_at_ts = known
+        if clock_now().timestamp() - signed_at_ts > MAX_AGE[purpose].total_seconds():
+            raise LinkError("this link has expired", expired=True)
+        return list(parts)
 
     def url(self, purpose: str, *parts: str, suffix: str = "") -> str:
         return f"{self.base}/{purpose}/{self.token(purpose, *parts)}{suffix}"

@@ -47,6 +47,8 @@ class Site:
         self.rendered = PageCache(PAGE_TTL, size=2048)
         self._rendering: dict[str, asyncio.Lock] = {}
         self._local = threading.local()
+        public = self.settings.web.public_url
+        self._links = Links(public, self.secret) if public else None
         self.templates = Jinja2Templates(directory=str(TEMPLATES))
         self.templates.env.auto_reload = False  # no stat() of every template on every page
         self.templates.env.globals.update(
@@ -73,8 +75,9 @@ class Site:
         return db
 
     def links(self, request: Request) -> Links:
-        base = self.settings.web.public_url or str(request.base_url).rstrip("/")
-        return Links(base, self.secret)
+        if self._links is not None:
+            return self._links
+        return Links(str(request.base_url).rstrip("/"), self.secret)
 
     def page(
         self,
