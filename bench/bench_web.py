@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from alerts.filters import Filter  # noqa: E402
-from alerts.site import Links  # noqa: E402
+from alerts.links import Links  # noqa: E402
 from store.db import open_db  # noqa: E402
 from store.models import CATEGORIES, Location, Posting  # noqa: E402
 from store.writer import posting_row, write_batch  # noqa: E402

@@ -10,7 +10,7 @@ import pytest
 from defusedxml import ElementTree
 from starlette.testclient import TestClient
 
-from alerts import site
+from alerts import links, site
 from alerts.deliver import deliver
 from alerts.outbox import collect
 from config.clock import now
@@ -187,7 +187,7 @@ def test_bad_and_expired_links_get_a_clear_4xx_page(kit: SiteKit, monkeypatch: p
     for bad in (tampered, "/confirm/garbage", "/manage/x.y.z", "/matches/", "/feed/nope.rss"):
         answer = kit.client.get(bad)
         assert 400 <= answer.status_code < 500 and "Traceback" not in answer.text, bad
-    later = now() + site.MAX_AGE["confirm"] + timedelta(hours=1)
+    later = now() + links.MAX_AGE["confirm"] + timedelta(hours=1)
     monkeypatch.setenv("INTERNWATCH_NOW", later.isoformat())
     expired = kit.client.get(path)
     assert expired.status_code == 410 and "expired" in expired.text
@@ -200,7 +200,7 @@ def _active(kit: SiteKit, **fields: object) -> str:
     kit.client.post(path, data={"csrf": kit.csrf(path)})
     row = kit.subscriptions()[0]
     return (
-        site.Links(PUBLIC, "test-secret-for-links")
+        links.Links(PUBLIC, "test-secret-for-links")
         .url("manage", row["name"], row["nonce"])
         .removeprefix(PUBLIC)
     )
@@ -239,7 +239,7 @@ def test_manage_shows_current_values_and_changes_them(kit: SiteKit) -> None:
 def test_one_click_unsubscribe_needs_no_cookie_and_answers_200(kit: SiteKit) -> None:
     _active(kit)
     row = kit.subscriptions()[0]
-    url = site.Links(PUBLIC, "test-secret-for-links").url("unsubscribe", row["name"], row["nonce"])
+    url = links.Links(PUBLIC, "test-secret-for-links").url("unsubscribe", row["name"], row["nonce"])
     mail_client = TestClient(kit.client.app)  # a mail provider: no cookie, no CSRF token
     answer = mail_client.post(
         url.removeprefix(PUBLIC),

@@ -11,7 +11,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from alerts import site
-from alerts.site import LinkError
+from alerts.links import LinkError
 from config.clock import now
 from web.core import Site, filter_values
 from web.forms import parse_form

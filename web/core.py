@@ -18,7 +18,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.templating import Jinja2Templates
 
 from alerts import site
-from alerts.site import Links
+from alerts.links import Links
 from config.models import Settings
 from store.db import open_db
 from web.forms import CATEGORIES, FREQUENCIES, PAY_PERIODS

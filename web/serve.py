@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from alerts.site import SECRET_ENV
+from alerts.links import SECRET_ENV
 from config.models import Settings
 from web.mail import MailError, check_mail_server
 
