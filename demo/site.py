@@ -129,7 +129,7 @@ def sign_up_student(site_url: str, smtp: Any) -> None:
 
 
 def screenshots(out: Path, pages: dict[str, str]) -> list[Path]:
-    """PNG of each page at desktop width, the sign-up page also at 390 px (a phone)."""
+    """PNG of each page at desktop width and at 390 px (a phone)."""
     from playwright.sync_api import sync_playwright
 
     args = [
@@ -146,7 +146,7 @@ def screenshots(out: Path, pages: dict[str, str]) -> list[Path]:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=args)
         try:
             shots = [(name, url, 1280) for name, url in pages.items()]
-            shots.append(("signup-phone", pages["signup"], 390))
+            shots += [(f"{name}-phone", url, 390) for name, url in pages.items()]
             for name, url, width in shots:
                 page = browser.new_page(viewport={"width": width, "height": 900})
                 page.goto(url)
