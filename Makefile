@@ -25,7 +25,7 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/mypy config spiders store alerts cli run_crawl.py
+	$(BIN)/mypy config spiders store alerts web cli run_crawl.py
 
 clean:
 	rm -rf $(VENV) *.egg-info build

@@ -26,6 +26,7 @@ from alerts.outbox import (
     recover_interrupted,
 )
 from alerts.render import Digest, Line
+from alerts.site import site_digest
 from alerts.subscriptions import Subscription
 from config.models import Settings
 from config.secrets import REDACTOR
@@ -169,13 +170,16 @@ def deliver(
     work = []
     for batch in batches:
         digest = build_digest(batch, settings)
+        url = batch.url
+        if settings.web.public_url:  # links to the student site (alerts/site.py)
+            digest, url = site_digest(db, settings.web.public_url, batch, digest, now)
         title, body, fmt = render_for(batch.url, digest)
         mark_sending(db, batch)
-        work.append((batch, title, body, fmt))
+        work.append((batch, title, body, fmt, url))
     with ThreadPoolExecutor(max_workers=min(settings.send_workers, len(work))) as pool:
         futures = {
-            pool.submit(sender, batch.url, title, body, fmt): batch
-            for batch, title, body, fmt in work
+            pool.submit(sender, url, title, body, fmt): batch
+            for batch, title, body, fmt, url in work
         }
         for future in as_completed(futures):
             batch = futures[future]

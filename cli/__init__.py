@@ -52,6 +52,17 @@ def _no_arguments(parser: argparse.ArgumentParser) -> None:
     del parser
 
 
+def serve_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+
+
+def cmd_serve(ctx: Context) -> int:
+    from web.serve import serve  # Starlette and uvicorn only for this command
+
+    return serve(ctx.db_path, ctx.settings, ctx.args.host, ctx.args.port, ctx.warn)
+
+
 @dataclass(frozen=True)
 class Command:
     help: str
@@ -97,8 +108,12 @@ COMMANDS: dict[str, Command] = {
         subscriptions_arguments,
         db=db_use,
     ),
-    # "serve" (the student site, web/) is one more entry here: its help, a function that
-    # takes the Context, its --host/--port arguments, db="create".
+    "serve": Command(
+        "the student site (SPEC §7): sign up, confirm, manage, unsubscribe",
+        cmd_serve,
+        serve_arguments,
+        db="create",
+    ),
 }
 
 

@@ -19,6 +19,7 @@ from config.models import (
     SourceConfig,
     SubscriptionConfig,
     TypeSpec,
+    WebSettings,
 )
 from config.secrets import REDACTOR, mask_url
 
@@ -263,9 +264,19 @@ def load_settings(config_dir: Path) -> Settings:
     try:
         settings = Settings(**data)
     except ValidationError as exc:
-        known: dict[tuple[str | int, ...], Iterable[str]] = {(): list(Settings.model_fields)}
+        known: dict[tuple[str | int, ...], Iterable[str]] = {
+            (): list(Settings.model_fields),
+            ("web",): list(WebSettings.model_fields),
+        }
         raise ConfigError(format_validation_error(str(path), exc, known)) from exc
     check_notify_urls(settings.operator_notify, f"{path}: operator_notify")
+    if settings.web.mail:
+        check_notify_urls([settings.web.mail], f"{path}: web.mail")
+    if settings.web.public_url and not os.environ.get("INTERNWATCH_SECRET"):
+        raise ConfigError(
+            f"{path}: web.public_url is set, so INTERNWATCH_SECRET must be set too (it signs"
+            " the links in messages): export INTERNWATCH_SECRET=<a long random string>"
+        )
     return settings
 
 

@@ -67,6 +67,47 @@ class SubscriptionConfig(BaseModel):
     paused: bool = False
 
 
+class WebSettings(BaseModel):
+    """settings.yaml `web:`, the student site (SPEC §3, §7). Without `public_url`, messages
+    carry no links to the site and nothing depends on it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    #: base of every link in messages and on the site, e.g. https://alerts.example.edu
+    public_url: str | None = None
+    #: apprise mailto:// URL that sends students' email (the student is the recipient)
+    mail: str | None = None
+    #: chat services (apprise schemes) a student may add on the site; default none
+    chat: list[str] = Field(default_factory=list)
+
+    @field_validator("public_url")
+    @classmethod
+    def _http_base(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value.startswith(("http://", "https://")) or "?" in value or "#" in value:
+            raise ValueError("must be an http:// or https:// base URL without ? or #")
+        return value.rstrip("/")
+
+    @field_validator("mail")
+    @classmethod
+    def _mailto(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("mailto://", "mailtos://")):
+            raise ValueError("must be an apprise mailto:// or mailtos:// URL")
+        return value
+
+    @field_validator("chat")
+    @classmethod
+    def _schemes(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not value.isalnum() or value.lower() in ("mailto", "mailtos", "json", "jsons", "form", "xml"):
+                raise ValueError(
+                    f"chat entry {value!r} is not a chat service's apprise scheme"
+                    " (e.g. discord, slack, tgram, ntfy)"
+                )
+        return [v.lower() for v in values]
+
+
 class Settings(BaseModel):
     """settings.yaml (optional) plus environment overrides (SPEC §3)."""
 
@@ -93,6 +134,7 @@ class Settings(BaseModel):
     #: hosts (names or IP addresses, no ports) a notify URL or the site's mail server may be
     #: on although they resolve to loopback, private, link-local or reserved addresses (SPEC §5)
     allow_private_hosts: list[str] = Field(default_factory=list)
+    web: WebSettings = Field(default_factory=WebSettings)
 
     @field_validator("unsubscribe_hint")
     @classmethod

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shlex
 import shutil
 import subprocess
@@ -21,6 +22,7 @@ import yaml
 
 from config.wording import plural
 from demo.servers import BoardServer, SmtpSink, WebhookSink, serve_routes
+from demo.site import STUDENT, SiteProcess, free_port, show_pages, sign_up_student
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -88,7 +90,13 @@ def run_demo(verbose: bool = False, out_dir: Path | None = None) -> int:
         (config / "subscriptions.yaml").write_text(
             yaml.safe_dump({"subscriptions": subscriptions}, sort_keys=False)
         )
-        (config / "settings.yaml").write_text(yaml.safe_dump({"autothrottle": False, "retry_times": 1}))
+        site_port = free_port()
+        site_mail = (f"mailto://smtp-demo-user:demo-password@127.0.0.1:{smtp.port}?smtp=127.0.0.1&secure=no"
+                     "&from=internwatch@example.org")
+        (config / "settings.yaml").write_text(yaml.safe_dump({
+            "autothrottle": False, "retry_times": 1, "allow_private_hosts": ["127.0.0.1"],
+            "web": {"public_url": f"http://127.0.0.1:{site_port}", "mail": site_mail},
+        }))
         kinds = ", ".join(sorted({str(s["type"]) for s in sources}))
         print(f"demo: serving {len(sources)} sample boards ({kinds}) on 127.0.0.1")
         print(f"demo: SMTP server on 127.0.0.1:{smtp.port}, webhook receiver on 127.0.0.1:{hook.port}")
@@ -98,7 +106,26 @@ def run_demo(verbose: bool = False, out_dir: Path | None = None) -> int:
             args.append("-v")
         root = Path(__file__).resolve().parents[1]
         env = {**os.environ, "PYTHONPATH": str(root) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+        if not env.get("INTERNWATCH_SECRET"):  # signs the student site's links
+            env["INTERNWATCH_SECRET"] = secrets.token_urlsafe(24)
         code = subprocess.run(args, cwd=root, env=env, timeout=120).returncode
+        print()
+        try:
+            site = SiteProcess(root, config, db_path, site_port, env)
+            try:
+                sign_up_student(site.url, smtp)
+                alerts = [sys.executable, "-m", "cli", "alerts", "--config", str(config),
+                          "--db", str(db_path)]
+                # a short digest for this run, so it ends with "and N more" and its matches link
+                short = {**env, "INTERNWATCH_MAX_DIGEST": "4"}
+                code = max(code, subprocess.run(alerts, cwd=root, env=short, timeout=120).returncode)
+                digest = next((m for m in reversed(smtp.messages) if m["To"] == STUDENT), None)
+                show_pages(out, site.url, digest, config, db_path)
+            finally:
+                site.stop()
+        except (RuntimeError, OSError) as exc:
+            print(f"demo: the student site part failed: {exc}")
+            code = max(code, 1)
         print()
         for number, message in enumerate(smtp.messages, start=1):
             eml = out / f"email-{number}.eml"

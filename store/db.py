@@ -257,3 +257,24 @@ def m004_fts_merge_less_often(db: sqlite_utils.Database) -> None:
     source, and merging at nearly every commit was a quarter of the cost of writing a
     posting. Searches stay ~1 ms on 100,000 postings (bench/bench_crawl.py)."""
     db.execute("INSERT INTO postings_fts (postings_fts, rank) VALUES ('automerge', 16)")
+
+
+@migrations()
+def m005_student_site(db: sqlite_utils.Database) -> None:
+    """The student site (SPEC §7): a site subscription's address, whether it is confirmed
+    (`pending` ones are also paused, so matching never sees them), and the nonce its signed
+    links carry (a link of a removed subscription never works for a new one of the same
+    address); the confirmation emails sent (3 per address per day); and each digest's
+    postings, for the page its "and N more" link opens."""
+    subs = db.table("subscriptions")
+    subs.add_column("email", str)
+    subs.add_column("status", str, not_null_default="active")
+    subs.add_column("nonce", str)
+    subs.add_column("confirmed_at", str)
+    subs.create_index(["email"])
+    db.table("site_mails").create({"id": int, "email_key": str, "sent_at": str}, pk="id")
+    db.table("site_mails").create_index(["email_key", "sent_at"])
+    db.table("site_digests").create(
+        {"id": str, "subscription": str, "created_at": str, "posting_ids": str}, pk="id"
+    )
+    db.table("site_digests").create_index(["subscription"])
