@@ -141,9 +141,12 @@ class Context:
         return load_sources(self.config_dir / "sources.yaml", type_specs())
 
     def subscriptions(self) -> list[Any]:
+        from alerts.deliver import check_subscriptions
         from alerts.filters import Filter
 
-        return load_subscriptions(self.config_dir / "subscriptions.yaml", Filter)
+        subs = load_subscriptions(self.config_dir / "subscriptions.yaml", Filter)
+        check_subscriptions(subs, self.settings)  # no notify URL to an internal host (SPEC §5)
+        return subs
 
     def db(self) -> Any:
         from store.db import open_db
@@ -363,6 +366,7 @@ def cmd_sources(ctx: Context, action: str) -> int:
 
 def cmd_subscriptions(ctx: Context, args: argparse.Namespace) -> int:
     from alerts import outbox
+    from alerts.deliver import check_subscriptions
     from alerts.filters import Filter
 
     db = ctx.db()
@@ -394,6 +398,7 @@ def cmd_subscriptions(ctx: Context, args: argparse.Namespace) -> int:
             raise Usage(f"--filter is not JSON: {exc.msg}") from exc
         raw = {"name": args.name, "notify": args.notify, "frequency": args.frequency, "filter": flt}
         new = parse_subscription(raw, "subscriptions add", Filter)
+        check_subscriptions([new], ctx.settings)
         if not outbox.add_subscription(db, new, moment):
             raise Usage(f"'{new.name}' is defined in subscriptions.yaml; edit it there")
         ctx.say(f"{new.name}: added")
@@ -402,6 +407,7 @@ def cmd_subscriptions(ctx: Context, args: argparse.Namespace) -> int:
         if not args.target:
             raise Usage("subscriptions import needs a FILE (YAML or JSON lines)")
         subs = _read_import(Path(args.target), Filter)
+        check_subscriptions(subs, ctx.settings)
         for sub in subs:
             if not outbox.add_subscription(db, sub, moment):
                 raise Usage(f"'{sub.name}' is defined in subscriptions.yaml; edit it there")

@@ -64,6 +64,8 @@ class Line:
     pay: str | None
     deadline: str | None
     url: str | None
+    #: the posting's stable id (JSON receivers may drop a posting they already have)
+    id: str = ""
     #: why it matched ("data science, Singapore"), shown as "matched: ..." (SPEC §5);
     #: None until the matcher reports it
     matched: str | None = None
@@ -78,6 +80,7 @@ class Line:
             deadline=posting.deadline,
             url=safe_url(canonical_url(posting.apply_url) if posting.apply_url else None)
             or safe_url(posting.url),
+            id=plain(posting.id),
             matched=plain(matched, 120) or None,
         )
 
@@ -97,6 +100,7 @@ class Line:
 
     def structured(self) -> dict[str, Any]:
         return {
+            "id": self.id,
             "title": self.title,
             "company": self.company,
             "locations": self.where,

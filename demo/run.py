@@ -66,7 +66,10 @@ def run_demo(verbose: bool = False, out_dir: Path | None = None) -> int:
         (config / "subscriptions.yaml").write_text(
             yaml.safe_dump({"subscriptions": subscriptions}, sort_keys=False)
         )
-        (config / "settings.yaml").write_text(yaml.safe_dump({"autothrottle": False, "retry_times": 1}))
+        (config / "settings.yaml").write_text(yaml.safe_dump(
+            # the demo's SMTP server and webhook receiver are local: allowed by name (SPEC §5)
+            {"autothrottle": False, "retry_times": 1, "allow_private_hosts": ["127.0.0.1"]}
+        ))
         kinds = ", ".join(sorted({str(s["type"]) for s in sources}))
         print(f"demo: serving {len(sources)} sample boards ({kinds}) on 127.0.0.1")
         print(f"demo: SMTP server on 127.0.0.1:{smtp.port}, webhook receiver on 127.0.0.1:{hook.port}")
