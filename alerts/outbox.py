@@ -22,7 +22,7 @@ from alerts.filters import Filter
 from alerts.matcher import FilterIndex
 from config.clock import iso, parse_instant
 from config.models import SubscriptionConfig
-from config.secrets import REDACTOR, mask_url
+from config.secrets import REDACTOR, Vault, mask_url, vault_for
 from store.db import chunks
 from store.models import Location, Posting
 from store.writer import row_to_posting
@@ -58,8 +58,8 @@ class Subscription:
     last_sent_at: str | None
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Subscription:
-        notify = json.loads(row["notify"])
+    def from_row(cls, row: dict[str, Any], vault: Vault) -> Subscription:
+        notify = json.loads(vault.open(row["notify"]))
         for url in notify:
             REDACTOR.add_url(url)
         return cls(
@@ -74,10 +74,18 @@ class Subscription:
         )
 
 
-def subscription_row(sub: SubscriptionConfig, origin: str, now: datetime) -> dict[str, Any]:
+def notify_vault(db: sqlite_utils.Database) -> Vault:
+    """The vault sealing this database's notify URLs (config/secrets.py: never in clear)."""
+    row = db.execute("PRAGMA database_list").fetchone()
+    return vault_for(str(row[2] or "") if row else "")
+
+
+def subscription_row(
+    sub: SubscriptionConfig, origin: str, now: datetime, vault: Vault
+) -> dict[str, Any]:
     return {
         "name": sub.name,
-        "notify": json.dumps(sub.notify),
+        "notify": vault.seal(json.dumps(sub.notify)),
         "frequency": sub.frequency,
         "filter": json.dumps(sub.filter, sort_keys=True),
         "paused": int(sub.paused),
@@ -94,15 +102,18 @@ def sync_subscriptions(
     A changed filter keeps the watermark (no flood of old matches); a subscription removed
     from the file is removed with its pending deliveries. Pausing from the CLI survives a sync.
     """
+    vault = notify_vault(db)
     with db.conn:
         existing = {row["name"]: row for row in db.query("SELECT * FROM subscriptions")}
         names = {sub.name for sub in subs}
         for sub in subs:
-            row = subscription_row(sub, "file", now)
+            row = subscription_row(sub, "file", now, vault)
             old = existing.get(sub.name)
             if old is None:
                 db.table("subscriptions").insert(row)
                 continue
+            if vault.open(old["notify"]) == json.dumps(sub.notify):
+                row["notify"] = old["notify"]  # unchanged: not sealed again on every run
             db.execute(
                 "UPDATE subscriptions SET notify = ?, frequency = ?, filter = ?,"
                 " paused = max(paused, ?), origin = 'file' WHERE name = ?",
@@ -119,7 +130,9 @@ def add_subscription(db: sqlite_utils.Database, sub: SubscriptionConfig, now: da
         old = db.execute("SELECT origin FROM subscriptions WHERE name = ?", [sub.name]).fetchone()
         if old and old[0] == "file":
             return False
-        db.table("subscriptions").upsert(subscription_row(sub, "cli", now), pk="name")
+        db.table("subscriptions").upsert(
+            subscription_row(sub, "cli", now, notify_vault(db)), pk="name"
+        )
     return True
 
 
@@ -150,7 +163,9 @@ def set_paused(db: sqlite_utils.Database, name: str, paused: bool, now: datetime
 
 
 def load_subscriptions(db: sqlite_utils.Database) -> list[Subscription]:
-    return [Subscription.from_row(r) for r in db.query("SELECT * FROM subscriptions ORDER BY name")]
+    vault = notify_vault(db)
+    rows = db.query("SELECT * FROM subscriptions ORDER BY name")
+    return [Subscription.from_row(r, vault) for r in rows]
 
 
 # -- matching ---------------------------------------------------------------------------------
