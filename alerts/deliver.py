@@ -1,17 +1,33 @@
 """Sending digests through apprise: one apprise object per channel, a bounded pool of sends.
 
 Database writes stay on the calling thread; the pool only talks to the network.
+
+- Where a message may go (SPEC §5): `check_notify_url` refuses a notify URL whose server
+  (the JSON/form/XML host, the SMTP server of mailto://, a self-hosted ntfy or Mattermost...)
+  is a loopback, private, link-local or reserved address, unless `allow_private_hosts` names
+  it. It runs when a subscription is saved (YAML, CLI, site) and again before each send, and
+  the sends themselves run inside `config.hosts.public_only_resolution`, so the address
+  apprise connects to is the address that was checked.
+- Format and length come from the apprise plugin of each URL (`notify_format`,
+  `body_maxlen`), not from a table of ours: markdown where the service takes it (a chat
+  renders it), HTML where its own default is HTML (email), else plain text; JSON webhooks get
+  a structured body.
+- A JSON message carries `digest_id`, the same on every retry of the same rows, and each
+  posting its `id`; apprise's 4 s read timeout is raised to `READ_TIMEOUT` (a slow receiver
+  that answers in time is not sent the digest again).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 import apprise
 import sqlite_utils
@@ -28,16 +44,64 @@ from alerts.outbox import (
 from alerts.render import Digest, Line
 from alerts.site import site_digest
 from alerts.subscriptions import Subscription
-from config.models import Settings
-from config.secrets import REDACTOR
+from config.errors import ConfigError
+from config.hosts import BlockedAddress, Unresolvable, check_host, public_only_resolution
+from config.models import Settings, SubscriptionConfig
+from config.secrets import REDACTOR, mask_url
 from config.wording import plural
 from store.models import Posting
 
 log = logging.getLogger(__name__)
 
-HTML_SCHEMES = ("mailto", "mailtos", "email")
-MARKDOWN_SCHEMES = ("slack", "discord", "tgram", "telegram", "mmost", "mmosts", "matrix", "msteams")
+#: our choice of content, not a service's limit: JSON webhooks get the structured digest
 JSON_SCHEMES = ("json", "jsons")
+#: seconds apprise waits for a receiver's answer (apprise's own default is 4 s, shorter than
+#: many real webhooks take); a URL's own `rto=` still wins
+READ_TIMEOUT = 30.0
+
+
+def notify_hosts(url: str) -> list[str]:
+    """The network hosts a notify URL makes apprise connect to that its user chose.
+
+    A hosted service (discord://, slack://, tgram://) reaches its fixed public API: the URL's
+    host part there is an id or a token, not a server, so there is nothing to check.
+    """
+    plugin = apprise.Apprise.instantiate(url, suppress_exceptions=True)
+    if plugin is None:
+        return []
+    smtp = getattr(plugin, "smtp_host", None)
+    if smtp:
+        return [str(smtp)]
+    host = getattr(plugin, "host", None)
+    if host and "host" in getattr(plugin, "template_tokens", {}):
+        return [str(host)]
+    return []
+
+
+def check_notify_url(url: str, settings: Settings, *, sending: bool = False) -> None:
+    """Raise `ConfigError` (exit 2) if the URL's server is an internal address (SPEC §5).
+
+    When saving, a name that does not resolve now is accepted (there is no address to judge,
+    and DNS may be down); when `sending`, it is refused like an internal one.
+    """
+    for host in notify_hosts(url):
+        try:
+            check_host(host, settings.allow_private_hosts)
+        except Unresolvable:
+            if sending:
+                raise ConfigError(f"{mask_url(url)}: its host does not resolve") from None
+        except BlockedAddress as exc:
+            raise ConfigError(f"{mask_url(url)}: refused: {exc}") from None
+
+
+def check_subscriptions(subs: Iterable[SubscriptionConfig], settings: Settings) -> None:
+    """Every notify URL of every subscription reaches a public host (or an allowed one)."""
+    for sub in subs:
+        for index, url in enumerate(sub.notify):
+            try:
+                check_notify_url(url, settings)
+            except ConfigError as exc:
+                raise ConfigError(f"subscription '{sub.name}': notify[{index}]: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -56,6 +120,13 @@ class SendOutcome:
         return f"{self.subscription}: FAILED to send to {self.channel} ({state}): {self.error}"
 
 
+def digest_id(batch: Batch) -> str:
+    """Stable for the same rows to the same channel: every retry of a message carries it."""
+    rows = ",".join(str(i) for i in sorted(batch.delivery_ids))
+    key = f"{batch.subscription.name}\n{batch.target}\n{rows}".encode()
+    return hashlib.blake2b(key, digest_size=16).hexdigest()
+
+
 def build_digest(batch: Batch, settings: Settings) -> Digest:
     limit = settings.max_digest
     listed = _cap_per_company(batch.postings, batch.subscription.filter.companies, limit)
@@ -65,6 +136,7 @@ def build_digest(batch: Batch, settings: Settings) -> Digest:
         more=len(batch.postings) - len(listed),
         stop_hint=settings.unsubscribe_hint.format(name=batch.subscription.name),
         more_hint=f"internwatch export --format md --filter {batch.subscription.name}",
+        digest_id=digest_id(batch),
     )
 
 
@@ -90,31 +162,44 @@ def _cap_per_company(
     return out
 
 
-# Message length limits of chat services (characters of the body); longer digests list
-# fewer postings and say "and N more" rather than being cut mid-line by the service.
-LENGTH_LIMITS = {"discord": 2000, "tgram": 4096, "telegram": 4096, "slack": 39000, "msteams": 28000}
-
-
 def render_for(url: str, digest: Digest) -> tuple[str, str, str]:
-    """(title, body, apprise body format) for the channel's scheme, within its length limit."""
+    """(title, body, apprise body format) for the channel, within its plugin's length limit.
+
+    A longer digest lists fewer postings and says "and N more" rather than being cut
+    mid-line by the service.
+    """
+    plugin = apprise.Apprise.instantiate(url, suppress_exceptions=True)
     scheme = url.split("://", 1)[0].lower()
-    limit = LENGTH_LIMITS.get(scheme)
+    fmt = _format_for(scheme, plugin)
+    limit = int(plugin.body_maxlen) if plugin is not None and plugin.body_maxlen else None
     while True:
-        title, body, fmt = _render(scheme, digest)
+        title, body = _render(fmt, scheme, digest)
         if limit is None or len(body) + len(title) + 2 <= limit or not digest.lines:
             return title, body, fmt
         digest = replace(digest, lines=digest.lines[:-1], more=digest.more + 1)
 
 
-def _render(scheme: str, digest: Digest) -> tuple[str, str, str]:
-    if scheme in HTML_SCHEMES:
-        return digest.title, digest.html(), apprise.NotifyFormat.HTML
+def _format_for(scheme: str, plugin: Any) -> str:
+    if scheme in JSON_SCHEMES or plugin is None:
+        return apprise.NotifyFormat.TEXT
+    declared = plugin.notify_format
+    listed = declared if isinstance(declared, list | tuple) else [declared]
+    formats = [apprise.NotifyFormat(f) for f in listed]
+    if apprise.NotifyFormat.MARKDOWN in formats:
+        return apprise.NotifyFormat.MARKDOWN
+    if formats and formats[0] == apprise.NotifyFormat.HTML:
+        return apprise.NotifyFormat.HTML
+    return apprise.NotifyFormat.TEXT
+
+
+def _render(fmt: str, scheme: str, digest: Digest) -> tuple[str, str]:
     if scheme in JSON_SCHEMES:
-        body = json.dumps(digest.structured(), ensure_ascii=False)
-        return digest.title, body, apprise.NotifyFormat.TEXT
-    if scheme in MARKDOWN_SCHEMES:
-        return digest.title, digest.markdown(), apprise.NotifyFormat.MARKDOWN
-    return digest.title, digest.text(), apprise.NotifyFormat.TEXT
+        return digest.title, json.dumps(digest.structured(), ensure_ascii=False)
+    if fmt == apprise.NotifyFormat.MARKDOWN:
+        return digest.title, digest.markdown()
+    if fmt == apprise.NotifyFormat.HTML:
+        return digest.title, digest.html()
+    return digest.title, digest.text()
 
 
 class _ThreadErrors(logging.Handler):
@@ -141,6 +226,8 @@ def send_one(url: str, title: str, body: str, body_format: str) -> tuple[bool, s
     plugin = apprise.Apprise.instantiate(url, suppress_exceptions=True)
     if plugin is None:
         return False, "apprise cannot use this URL"
+    if "rto=" not in url:
+        plugin.socket_read_timeout = READ_TIMEOUT
     thread = threading.get_ident()
     _ERRORS.last.pop(thread, None)
     ok = plugin.notify(body=body, title=title, body_format=body_format)
@@ -176,11 +263,17 @@ def deliver(
         title, body, fmt = render_for(batch.url, digest)
         mark_sending(db, batch)
         work.append((batch, title, body, fmt, url))
-    with ThreadPoolExecutor(max_workers=min(settings.send_workers, len(work))) as pool:
-        futures = {
-            pool.submit(sender, url, title, body, fmt): batch
-            for batch, title, body, fmt, url in work
-        }
+
+    def _send(batch: Batch, title: str, body: str, fmt: str, url: str) -> tuple[bool, str | None]:
+        try:
+            check_notify_url(batch.url, settings, sending=True)  # DNS may have changed
+        except ConfigError as exc:
+            return False, str(exc)
+        return sender(url, title, body, fmt)  # url: batch.url, with the site's mail headers
+
+    workers = min(settings.send_workers, len(work))
+    with public_only_resolution(settings.allow_private_hosts), ThreadPoolExecutor(workers) as pool:
+        futures = {pool.submit(_send, *job): job[0] for job in work}
         for future in as_completed(futures):
             batch = futures[future]
             try:

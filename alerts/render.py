@@ -1,9 +1,9 @@
 """Digest rendering: one message per subscription and channel, scraped text made harmless.
 
-Scraped text (titles, companies, places) is stripped of every tag with nh3, then escaped
-for the format at hand; chat formats also defuse mass mentions (@everyone, @here,
-<!channel>) and markdown link syntax, so a page cannot smuggle markup, scripts or disguised
-links into a message.
+Every scraped field goes through store/harmless.py (tags stripped, control characters
+removed, mentions and markdown link joints broken, links http(s) only and percent-encoded),
+then is escaped for the format at hand. A link is always shown as its own address, so no
+message carries a link whose visible text differs from its target.
 """
 
 from __future__ import annotations
@@ -14,45 +14,29 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import nh3
-
 from store.export import place_text
+from store.harmless import defuse_mentions, http_url, text
 from store.models import Posting
 from store.urls import canonical_url
 
-_TAGLIKE = re.compile(r"<[^>]{0,200}>")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
-_MENTIONS = re.compile(r"(@)(everyone|here|channel|all)\b|<!(channel|here|everyone)[^>]*>", re.I)
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]()~>|#])")
+__all__ = ["Digest", "Line", "defuse_mentions", "markdown_escape", "plain", "safe_url"]
+
+#: the punctuation that opens markdown syntax inside a line (links, emphasis, code, HTML)
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]~<>|])")
 
 
-def plain(text: str | None, limit: int = 300) -> str:
+def plain(value: str | None, limit: int = 300) -> str:
     """Scraped text as safe plain text: no tags, no control characters, one line."""
-    if not text:
-        return ""
-    cleaned = html.unescape(nh3.clean(text, tags=set()))
-    cleaned = _TAGLIKE.sub("", cleaned)
-    cleaned = _CONTROL.sub("", cleaned)
-    cleaned = defuse_mentions(" ".join(cleaned.split()))
-    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
+    return text(value, limit)
 
 
-def defuse_mentions(text: str) -> str:
-    """Break @everyone/@here/<!channel> so chat services do not ping anyone."""
-    return _MENTIONS.sub(
-        lambda m: (m.group(1) or "") + "\u200b" + (m.group(2) or m.group(3) or ""), text
-    )
-
-
-def markdown_escape(text: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", text)
+def markdown_escape(value: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", value)
 
 
 def safe_url(url: str | None) -> str | None:
-    """Only http(s) links reach a message."""
-    if url and re.match(r"^https?://[^\s<>\"']+$", url):
-        return url
-    return None
+    """Only http(s) links reach a message, percent-encoded so no markup can ride on them."""
+    return http_url(url)
 
 
 def pay_text(posting: Posting) -> str | None:
@@ -81,7 +65,10 @@ class Line:
     pay: str | None
     deadline: str | None
     url: str | None
-    why: tuple[str, ...] = ()  # why it matched the subscription (alerts.filters reasons)
+    #: the posting's stable id (JSON receivers may drop a posting they already have)
+    id: str = ""
+    #: why it matched the subscription (alerts.filters reasons), shown as "matched: ..." (SPEC §5)
+    why: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, posting: Posting, why: Sequence[str] = ()) -> Line:
@@ -93,6 +80,7 @@ class Line:
             deadline=posting.deadline,
             url=safe_url(canonical_url(posting.apply_url) if posting.apply_url else None)
             or safe_url(posting.url),
+            id=plain(posting.id),
             why=tuple(plain(reason, 60) for reason in why),
         )
 
@@ -104,12 +92,15 @@ class Line:
             bits.append(
                 "rolling deadline" if self.deadline == "rolling" else f"apply by {self.deadline}"
             )
-        if self.why:
-            bits.append("matched: " + ", ".join(self.why))
         return " · ".join(bits)
+
+    def reason(self) -> str | None:
+        """The per-posting "matched: ..." line, or None."""
+        return "matched: " + ", ".join(self.why) if self.why else None
 
     def structured(self) -> dict[str, Any]:
         return {
+            "id": self.id,
             "title": self.title,
             "company": self.company,
             "locations": self.where,
@@ -122,11 +113,15 @@ class Line:
 
 @dataclass(frozen=True)
 class Digest:
+    """One message. Links are shown as their own address in every format (never as a label)."""
+
     subscription: str
     lines: list[Line]
     more: int  # postings matched beyond the ones listed
     stop_hint: str  # how to stop these messages
     more_hint: str  # where to see the rest
+    #: the same for every retry of this message (SPEC §5): JSON receivers drop repeats by it
+    digest_id: str = ""
 
     @property
     def title(self) -> str:
@@ -137,6 +132,8 @@ class Digest:
         out = []
         for line in self.lines:
             out.append(f"- {line.title} at {line.company} ({line.facts()})")
+            if line.reason():
+                out.append(f"  {line.reason()}")
             if line.url:
                 out.append(f"  {line.url}")
         if self.more:
@@ -148,11 +145,15 @@ class Digest:
     def markdown(self) -> str:
         out = []
         for line in self.lines:
-            title = markdown_escape(line.title)
-            label = f"[{title}]({line.url})" if line.url else title
             out.append(
-                f"• {label} at {markdown_escape(line.company)} ({markdown_escape(line.facts())})"
+                f"• {markdown_escape(line.title)} at {markdown_escape(line.company)}"
+                f" ({markdown_escape(line.facts())})"
             )
+            reason = line.reason()
+            if reason:
+                out.append(f"  {markdown_escape(reason)}")
+            if line.url:
+                out.append(f"  <{line.url}>")  # an autolink: the address is the visible text
         if self.more:
             out.append(f"… and {self.more} more: {markdown_escape(self.more_hint)}")
         out.append(f"\nTo stop these messages: {markdown_escape(self.stop_hint)}")
@@ -162,14 +163,13 @@ class Digest:
         e = html.escape
         items = []
         for line in self.lines:
-            title = e(line.title)
-            link = ""
+            reason = line.reason()
+            extra = f"<br><em>{e(reason)}</em>" if reason else ""
             if line.url:
-                title = f'<a href="{e(line.url, quote=True)}">{title}</a>'
-                # the address as text too, so the plain-text alternative keeps the link
-                link = f"<br><small>{e(line.url)}</small>"
+                extra += f'<br><a href="{e(line.url, quote=True)}">{e(line.url)}</a>'
             items.append(
-                f"<li><strong>{title}</strong> at {e(line.company)}<br>{e(line.facts())}{link}</li>"
+                f"<li><strong>{e(line.title)}</strong> at {e(line.company)}<br>{e(line.facts())}"
+                f"{extra}</li>"
             )
         more = f"<p>… and {self.more} more: {e(self.more_hint)}</p>" if self.more else ""
         return (
@@ -179,6 +179,7 @@ class Digest:
 
     def structured(self) -> dict[str, Any]:
         return {
+            "digest_id": self.digest_id,
             "subscription": self.subscription,
             "postings": [line.structured() for line in self.lines],
             "more": self.more,

@@ -72,7 +72,7 @@ def get(db: sqlite_utils.Database, name: str) -> SiteSubscription | None:
     row = next(db.query("SELECT * FROM subscriptions WHERE name = ?", [name]), None)
     if row is None:
         return None
-    sub = subscriptions.Subscription.from_row(row)
+    sub = subscriptions.Subscription.from_row(row, subscriptions.notify_vault(db))
     return SiteSubscription(
         name=sub.name,
         email=row["email"],
@@ -123,7 +123,7 @@ def sign_up(
         filter=flt.model_dump(exclude_defaults=True),
         paused=True,
     )
-    row = subscriptions.subscription_row(config, "site", now)
+    row = subscriptions.subscription_row(config, "site", now, subscriptions.notify_vault(db))
     row.update(email=email_key(email), status="pending", nonce=old.nonce if old else secrets.token_urlsafe(6))
     with db.conn:
         db.table("subscriptions").upsert(row, pk="name")
@@ -161,7 +161,7 @@ def update(
         frequency=frequency,  # type: ignore[arg-type]
         filter=flt.model_dump(exclude_defaults=True),
     )
-    row = subscriptions.subscription_row(config, "site", now)
+    row = subscriptions.subscription_row(config, "site", now, subscriptions.notify_vault(db))
     with db.conn:
         db.execute(
             "UPDATE subscriptions SET notify = ?, frequency = ?, filter = ? WHERE name = ?",

@@ -19,7 +19,7 @@ import sqlite_utils
 from alerts.filters import Filter
 from config.clock import iso
 from config.models import SubscriptionConfig
-from config.secrets import REDACTOR
+from config.secrets import REDACTOR, Vault, vault_for
 
 
 def target_key(url: str) -> str:
@@ -39,8 +39,8 @@ class Subscription:
     last_sent_at: str | None
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Subscription:
-        notify = json.loads(row["notify"])
+    def from_row(cls, row: dict[str, Any], vault: Vault) -> Subscription:
+        notify = json.loads(vault.open(row["notify"]))
         for url in notify:
             REDACTOR.add_url(url)
         return cls(
@@ -55,10 +55,18 @@ class Subscription:
         )
 
 
-def subscription_row(sub: SubscriptionConfig, origin: str, now: datetime) -> dict[str, Any]:
+def notify_vault(db: sqlite_utils.Database) -> Vault:
+    """The vault sealing this database's notify URLs (config/secrets.py: never in clear)."""
+    row = db.execute("PRAGMA database_list").fetchone()
+    return vault_for(str(row[2] or "") if row else "")
+
+
+def subscription_row(
+    sub: SubscriptionConfig, origin: str, now: datetime, vault: Vault
+) -> dict[str, Any]:
     return {
         "name": sub.name,
-        "notify": json.dumps(sub.notify),
+        "notify": vault.seal(json.dumps(sub.notify)),
         "frequency": sub.frequency,
         "filter": json.dumps(sub.filter, sort_keys=True),
         "paused": int(sub.paused),
@@ -76,14 +84,18 @@ def sync_subscriptions(
     from the file is removed with its pending deliveries. Pausing from the CLI survives a
     sync. Those added with the CLI or on the site are never touched.
     """
+    vault = notify_vault(db)
     with db.conn:
         existing = {row["name"]: row for row in db.query("SELECT * FROM subscriptions")}
         names = {sub.name for sub in subs}
         for sub in subs:
-            row = subscription_row(sub, "file", now)
-            if sub.name not in existing:
+            row = subscription_row(sub, "file", now, vault)
+            old = existing.get(sub.name)
+            if old is None:
                 db.table("subscriptions").insert(row)
                 continue
+            if vault.open(old["notify"]) == json.dumps(sub.notify):
+                row["notify"] = old["notify"]  # unchanged: not sealed again on every run
             db.execute(
                 "UPDATE subscriptions SET notify = ?, frequency = ?, filter = ?,"
                 " paused = max(paused, ?), origin = 'file' WHERE name = ?",
@@ -104,7 +116,7 @@ def add_subscription(db: sqlite_utils.Database, sub: SubscriptionConfig, now: da
         old = db.execute("SELECT origin FROM subscriptions WHERE name = ?", [sub.name]).fetchone()
         if old:
             return "in-file" if old[0] == "file" else "exists"
-        db.table("subscriptions").insert(subscription_row(sub, "cli", now))
+        db.table("subscriptions").insert(subscription_row(sub, "cli", now, notify_vault(db)))
     return "added"
 
 
@@ -117,7 +129,7 @@ def stored_config(db: sqlite_utils.Database, name: str) -> tuple[str, dict[str, 
     row = rows[0]
     raw = {
         "name": row["name"],
-        "notify": json.loads(row["notify"]),
+        "notify": json.loads(notify_vault(db).open(row["notify"])),
         "frequency": row["frequency"],
         "filter": json.loads(row["filter"] or "{}"),
         "paused": bool(row["paused"]),
@@ -133,7 +145,8 @@ def update_subscription(db: sqlite_utils.Database, sub: SubscriptionConfig) -> N
     with db.conn:
         db.execute(
             "UPDATE subscriptions SET notify = ?, frequency = ?, filter = ? WHERE name = ?",
-            [json.dumps(sub.notify), sub.frequency, json.dumps(sub.filter, sort_keys=True), sub.name],
+            [notify_vault(db).seal(json.dumps(sub.notify)), sub.frequency,
+             json.dumps(sub.filter, sort_keys=True), sub.name],
         )
         db.execute(
             "DELETE FROM deliveries WHERE subscription = ? AND status = 'pending'"
@@ -173,4 +186,6 @@ def set_paused(db: sqlite_utils.Database, name: str, paused: bool, now: datetime
 
 
 def load_subscriptions(db: sqlite_utils.Database) -> list[Subscription]:
-    return [Subscription.from_row(r) for r in db.query("SELECT * FROM subscriptions ORDER BY name")]
+    vault = notify_vault(db)
+    rows = db.query("SELECT * FROM subscriptions ORDER BY name")
+    return [Subscription.from_row(r, vault) for r in rows]

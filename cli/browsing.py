@@ -51,7 +51,9 @@ def cmd_search(ctx: Context) -> int:
         internships_only=args.internships_only,
     )
     if args.json:
-        print(json.dumps([p.export() for p in hits], ensure_ascii=False, indent=2))
+        from store.export import export_record  # scraped text made harmless (SPEC §5)
+
+        print(json.dumps([export_record(p) for p in hits], ensure_ascii=False, indent=2))
         return OK
     if not hits:
         ctx.say("no postings match")

@@ -61,10 +61,13 @@ class Context:
     def subscriptions(self) -> list[SubscriptionConfig]:
         """subscriptions.yaml, parsed once however many steps of the run need it."""
         if self._subscriptions is None:
+            from alerts.deliver import check_subscriptions
             from alerts.filters import Filter
             from config.loader import load_subscriptions
 
-            self._subscriptions = load_subscriptions(self.config_dir / "subscriptions.yaml", Filter)
+            subs = load_subscriptions(self.config_dir / "subscriptions.yaml", Filter)
+            check_subscriptions(subs, self.settings)  # no notify URL to an internal host (SPEC §5)
+            self._subscriptions = subs
         return self._subscriptions
 
     # -- the database -----------------------------------------------------------------------

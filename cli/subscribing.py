@@ -69,11 +69,14 @@ def _filter(text: str) -> Any:
         raise Usage(f"--filter is not JSON: {exc.msg}") from exc
 
 
-def _parse(raw: dict[str, Any], where: str) -> Any:
+def _parse(ctx: Context, raw: dict[str, Any], where: str) -> Any:
+    from alerts.deliver import check_subscriptions
     from alerts.filters import Filter
     from config.loader import parse_subscription
 
-    return parse_subscription(raw, where, Filter)
+    sub = parse_subscription(raw, where, Filter)
+    check_subscriptions([sub], ctx.settings)  # no notify URL to an internal host (SPEC §5)
+    return sub
 
 
 def _taken(name: str, origin: str) -> Usage:
@@ -95,7 +98,7 @@ def _add(ctx: Context) -> int:
         "frequency": args.frequency or "instant",
         "filter": _filter(args.filter_json or "{}"),
     }
-    new = _parse(raw, "subscriptions add")
+    new = _parse(ctx, raw, "subscriptions add")
     result = add_subscription(ctx.db(), new, now())
     if result != "added":
         raise _taken(new.name, "file" if result == "in-file" else "cli")
@@ -125,7 +128,7 @@ def _update(ctx: Context) -> int:
         raw["frequency"] = args.frequency
     if args.filter_json is not None:
         raw["filter"] = _filter(args.filter_json)
-    update_subscription(db, _parse(raw, "subscriptions update"))
+    update_subscription(db, _parse(ctx, raw, "subscriptions update"))
     ctx.say(f"{name}: updated")
     return OK
 
@@ -137,7 +140,10 @@ def _import(ctx: Context) -> int:
 
     if not ctx.args.target:
         raise Usage("subscriptions import needs a FILE (YAML or JSON lines)")
+    from alerts.deliver import check_subscriptions
+
     subs = read_subscriptions_file(Path(ctx.args.target), Filter)
+    check_subscriptions(subs, ctx.settings)
     db = ctx.db()
     for sub in subs:  # refuse before writing anything
         stored = stored_config(db, sub.name)

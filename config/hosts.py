@@ -21,10 +21,15 @@ from contextlib import contextmanager
 from typing import Any
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+_real_getaddrinfo = socket.getaddrinfo
 
 
 class BlockedAddress(ValueError):
     """A host that resolves to a loopback, private, link-local or reserved address."""
+
+
+class Unresolvable(BlockedAddress):
+    """A host name that does not resolve (now): no address to check, none to reach either."""
 
 
 def is_public(address: str | IPAddress) -> bool:
@@ -47,9 +52,10 @@ def is_allowed(host: str, allowed: Collection[str]) -> bool:
 def resolve(host: str, port: int | None = None) -> list[str]:
     """Every address `host` resolves to (an IP literal resolves to itself)."""
     try:
-        infos = socket.getaddrinfo(host_key(host), port, proto=socket.IPPROTO_TCP)
+        # the real resolver, also inside `public_only_resolution`: the check wants every answer
+        infos = _real_getaddrinfo(host_key(host), port, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError) as exc:
-        raise BlockedAddress(f"host {host!r} does not resolve: {exc}") from exc
+        raise Unresolvable(f"host {host!r} does not resolve: {exc}") from exc
     return sorted({str(info[4][0]).split("%", 1)[0] for info in infos})
 
 
@@ -70,7 +76,6 @@ def check_host(host: str, allowed: Collection[str] = (), port: int | None = None
 _patch_lock = threading.Lock()
 _patch_depth = 0
 _allowed_now: set[str] = set()
-_real_getaddrinfo = socket.getaddrinfo
 
 
 def _guarded_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:

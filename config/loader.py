@@ -34,6 +34,7 @@ def substitute_env(value: Any, where: str) -> Any:
             var = match.group(1)
             if var not in os.environ:
                 raise ConfigError(f"{where}: environment variable ${{{var}}} is not set")
+            REDACTOR.add({os.environ[var]} if len(os.environ[var]) >= 4 else set())  # a secret
             return os.environ[var]
 
         return _ENV_REF.sub(_sub, value)
@@ -187,6 +188,8 @@ def _parse_source(raw: Any, where: str, types: Mapping[str, TypeSpec]) -> Source
         raise ConfigError(f"{where}: type '{type_name}' needs the key 'url'")
     if spec.needs_company and not raw.get("company"):
         raise ConfigError(f"{where}: type '{type_name}' needs the key 'company'")
+    if isinstance(raw.get("url"), str):
+        REDACTOR.add_source_url(raw["url"])  # ?api_key=... never printed nor stored
     common = {k: v for k, v in raw.items() if k in COMMON_SOURCE_KEYS}
     options = {k: v for k, v in raw.items() if k not in COMMON_SOURCE_KEYS}
     try:

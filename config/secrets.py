@@ -13,11 +13,17 @@ import re
 import threading
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from config.errors import ConfigError
+
 _USERINFO = re.compile(r"(?<=://)[^/@\s]+@")
 _QUERY_VALUE = re.compile(r"(?<=[?&])([^=&\s]+)=([^&\s#]+)")
 _PATH_TOKEN = re.compile(r"/([A-Za-z0-9_\-]{16,})")
 
 _SAFE_QUERY_KEYS = frozenset({"to", "from", "cc", "bcc", "format", "mode", "smtp", "port", "name"})
+#: apprise's privacy mode shows a secret's first and last character ("S...d"): hide those too
+_APPRISE_PARTIAL = re.compile(r"(?<=[/@:])[^\s/@:?&]\.\.\.[^\s/@:?&](?=[/@?&:\s]|$)")
+#: query keys whose values are secret in a source URL (`?api_key=...`)
+_SECRET_QUERY_KEY = re.compile(r"key|token|secret|pass|auth|sig|credential|session", re.I)
 
 
 def generic_mask(url: str) -> str:
@@ -28,7 +34,7 @@ def generic_mask(url: str) -> str:
         key = match.group(1)
         return match.group(0) if key.lower() in _SAFE_QUERY_KEYS else f"{key}=****"
 
-    masked = _QUERY_VALUE.sub(_q, masked)
+    masked = _QUERY_VALUE.sub(_q, _APPRISE_PARTIAL.sub("****", masked))
     return _PATH_TOKEN.sub(lambda m: "/" + m.group(1)[:2] + "****", masked)
 
 
@@ -87,6 +93,16 @@ class Redactor(logging.Filter):
     def add_url(self, url: str) -> None:
         self.add(secret_parts(url))
 
+    def add_source_url(self, url: str) -> None:
+        """A source URL's credentials and secret-looking query values (`?api_key=...`)."""
+        try:
+            split = urlsplit(url)
+        except ValueError:
+            return
+        found = {split.password or "", unquote(split.password or "")}
+        found |= {v for k, v in parse_qsl(split.query) if _SECRET_QUERY_KEY.search(k)}
+        self.add({s for s in found if len(s) >= 4})
+
     def add(self, secrets: set[str]) -> None:
         with self._lock:
             new = {s for s in secrets if s} - self._secrets
@@ -98,11 +114,10 @@ class Redactor(logging.Filter):
 
     def redact(self, text: str) -> str:
         pattern = self._pattern
+        text = _APPRISE_PARTIAL.sub("****", text)
         return pattern.sub("****", text) if pattern else text
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if self._pattern is None:
-            return True
         message = record.getMessage()
         record.msg = self.redact(message)
         record.args = None
@@ -120,3 +135,116 @@ def install_log_redaction() -> None:
     for handler in root.handlers:
         if REDACTOR not in handler.filters:
             handler.addFilter(REDACTOR)
+
+
+# -- notify URLs at rest ----------------------------------------------------------------------
+
+#: marks a sealed value; a value without it is a row written before sealing (read as is)
+SEALED_PREFIX = "iw1:"
+KEY_SUFFIX = ".key"
+
+
+class SecretError(ConfigError):
+    """A sealed value that cannot be opened with the keys at hand (exit 2, with what to do)."""
+
+
+class Vault:
+    """Notify URLs encrypted at rest (SPEC §5: no secret in clear in the database file).
+
+    Fernet (AES-128-CBC + HMAC-SHA256). The key is derived from `INTERNWATCH_SECRET` (HKDF)
+    when it is set, else read from a key file beside the database (`<db>.key`, created 0600
+    on first use). Both keys open what either sealed, so setting `INTERNWATCH_SECRET` later
+    (to start the site) keeps old rows readable. Encrypting, rather than keeping `${VAR}`
+    unexpanded, also covers URLs a student types on the site or the CLI, which hold their
+    secret literally.
+    """
+
+    def __init__(self, keys: list[bytes], where: str) -> None:
+        from cryptography.fernet import Fernet, MultiFernet
+
+        self._fernet = MultiFernet([Fernet(k) for k in keys])
+        self.where = where
+
+    def seal(self, value: str) -> str:
+        return SEALED_PREFIX + self._fernet.encrypt(value.encode("utf-8")).decode("ascii")
+
+    def open(self, value: str) -> str:
+        if not value.startswith(SEALED_PREFIX):
+            return value
+        from cryptography.fernet import InvalidToken
+
+        try:
+            return self._fernet.decrypt(value[len(SEALED_PREFIX):].encode("ascii")).decode("utf-8")
+        except InvalidToken:
+            raise SecretError(
+                f"cannot decrypt a stored notify URL with {self.where}: restore the key file"
+                " or the INTERNWATCH_SECRET it was saved with, or add the subscription again"
+            ) from None
+
+
+_vaults: dict[tuple[str, str], Vault] = {}
+_vault_lock = threading.Lock()
+
+
+def vault_for(db_path: str) -> Vault:
+    """The vault of the database at `db_path` ('' or ':memory:': a key for this process only)."""
+    import base64
+    import hashlib
+    import os
+
+    secret = os.environ.get("INTERNWATCH_SECRET", "")
+    marker = hashlib.sha256(secret.encode("utf-8")).hexdigest()
+    with _vault_lock:
+        cached = _vaults.get((db_path, marker))
+        if cached is not None:
+            return cached
+        keys: list[bytes] = []
+        where: list[str] = []
+        if secret:
+            keys.append(_derive(secret))
+            where.append("INTERNWATCH_SECRET")
+        if db_path in ("", ":memory:"):
+            keys.append(base64.urlsafe_b64encode(os.urandom(32)))
+            where.append("a key for this process")
+        else:
+            key_file = db_path + KEY_SUFFIX
+            key = _read_key(key_file, create=not secret)
+            if key is not None:
+                keys.append(key)
+                where.append(f"the key file {key_file}")
+        vault = _vaults[(db_path, marker)] = Vault(keys, " or ".join(where))
+        return vault
+
+
+def _derive(secret: str) -> bytes:
+    import base64
+
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    raw = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=b"internwatch", info=b"notify urls at rest"
+    ).derive(secret.encode("utf-8"))
+    return base64.urlsafe_b64encode(raw)
+
+
+def _read_key(path: str, *, create: bool) -> bytes | None:
+    """The key in `path`; created (readable by its owner only) when missing and `create`."""
+    import base64
+    import os
+
+    try:
+        with open(path, "rb") as handle:
+            return handle.read().strip()
+    except FileNotFoundError:
+        if not create:
+            return None
+    key = base64.urlsafe_b64encode(os.urandom(32))
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first: use theirs
+        with open(path, "rb") as handle:
+            return handle.read().strip()
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(key + b"\n")
+    return key

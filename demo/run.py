@@ -90,6 +90,7 @@ def run_demo(verbose: bool = False, out_dir: Path | None = None) -> int:
         (config / "subscriptions.yaml").write_text(
             yaml.safe_dump({"subscriptions": subscriptions}, sort_keys=False)
         )
+        # the demo's SMTP server and webhook receiver are local: allowed by name (SPEC §5)
         site_port = free_port()
         site_mail = (f"mailto://smtp-demo-user:demo-password@127.0.0.1:{smtp.port}?smtp=127.0.0.1&secure=no"
                      "&from=internwatch@example.org")

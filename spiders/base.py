@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 from config.clock import ClockError, iso, parse_instant
 from config.models import SourceConfig, TypeSpec
+from config.secrets import REDACTOR
 from store.models import Posting, Unchanged, source_hash
 
 
@@ -160,7 +161,7 @@ class BaseSpider(scrapy.Spider):
 
     def fail(self, reason: str) -> None:
         """Record that this source failed for this run (one line, no traceback)."""
-        line = " ".join(reason.split())
+        line = REDACTOR.redact(" ".join(reason.split()))  # a secret in a source URL (SPEC §5)
         if len(line) > 300:
             line = line[:297] + "..."
         self.failures.append(line)

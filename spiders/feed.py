@@ -10,7 +10,9 @@ Each entry: title, link (`url`, canonical), published/updated (`posted_at`), con
 excerpt (no full content, and a short summary or one ending in "Read more", "[…]",
 "Continue reading"), the entry's own page is fetched (robots.txt obeyed) and its main text
 taken (spiders/maintext.py: not navigation, footer, scripts or comments); if that page
-cannot be read the excerpt is kept. At most `max_pages` entry pages are fetched per crawl.
+cannot be read the excerpt is kept. An entry link to an internal address on another host
+than the feed's own is never fetched (spiders/middlewares.py); a warning line says so.
+At most `max_pages` entry pages are fetched per crawl.
 Then spiders/classify.py decides `kind` and the hiring company (the entry's, else the
 source's `company`, else the feed's publisher; "" when none: never the feed's own name).
 """
@@ -33,6 +35,7 @@ from spiders.base import BaseSpider, MalformedResponse
 from spiders.classify import classify_entry
 from spiders.company import entry_company
 from spiders.maintext import main_text
+from spiders.middlewares import InternalAddress
 from spiders.text import html_to_text
 from store.models import Posting
 from store.urls import canonical_url
@@ -162,7 +165,10 @@ class FeedSpider(BaseSpider):
         """The entry's page could not be read (404, robots.txt, timeout): keep the excerpt."""
         request = getattr(failure, "request", None)
         entry = request.cb_kwargs.get("entry") if request is not None else None
-        self.logger.info("entry page failed (%s): keeping the excerpt", failure.value)
+        if failure.check(InternalAddress):  # SPEC §6: said, in one line, not silently skipped
+            self.logger.warning("%s: %s; keeping the excerpt", self.source.name, failure.value)
+        else:
+            self.logger.info("entry page failed (%s): keeping the excerpt", failure.value)
         if isinstance(entry, dict):
             yield self.posting(entry)
 

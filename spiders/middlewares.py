@@ -9,6 +9,11 @@ alone), and one spider middleware for speed.
   non-HTTP scheme (file://, ftp://, data:, ...) and a redirect loop, each with a one-line
   reason, where Scrapy would pass the 3xx on as an HTTP error (non-HTTP target) or let the
   duplicate filter drop the looping request silently (the source would look empty, not failed).
+- `LinkGuardMiddleware` and `PublicOnlyResolver` (SPEC §6, no SSRF): a request (a link found
+  in a response, a redirect, a robots.txt) goes to a loopback, private, link-local or reserved
+  address only when its host name is the source's own `url` host. The resolver checks the
+  address it hands to the connection (no DNS-rebinding window); the middleware checks IP
+  literals, which no resolver sees, and host names another source of the process owns.
 - `GroupItems` (spider middleware) passes the items of one response on as one `ResponseItems`:
   Scrapy's per-item work (the middleware chain, the pipeline call, signals) cost ~0.13 ms per
   posting, 8% of a fresh crawl and a large share of an unchanged one.
@@ -17,6 +22,7 @@ alone), and one spider middleware for speed.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
@@ -24,13 +30,19 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import scrapy.exceptions
 from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
+from scrapy.resolver import CachingThreadedResolver
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.defer import Deferred
+from twisted.internet.error import DNSLookupError
 from w3lib.url import safe_url_string
 
+from config.hosts import BlockedAddress, check_host, host_key, is_public
 from store.models import ResponseItems, Unchanged
 
 log = logging.getLogger(__name__)
@@ -102,6 +114,10 @@ class BackoffRetryMiddleware(RetryMiddleware):
     async def process_exception(  # type: ignore[override]
         self, request: Request, exception: Exception, spider: Spider | None = None
     ) -> Request | Response | None:
+        if isinstance(exception, DNS_ERRORS):
+            refused = REFUSED.get(host_key(urlsplit(request.url).hostname or ""))
+            if refused:
+                raise InternalAddress(refused)  # not a DNS failure: never retried
         if request.meta.get("dont_retry", False) or not isinstance(exception, self.exceptions_to_retry):
             return None
         retries = int(request.meta.get("retry_times", 0))
@@ -146,7 +162,157 @@ def _without_fragment(url: str) -> str:
     return url.split("#", 1)[0]
 
 
+# -- no requests to internal addresses (SPEC §6) ----------------------------------------------
+
+#: host names of the sources' own `url`s in this process: the only names that may resolve to
+#: an internal address (filled by LinkGuardMiddleware as each crawler starts)
+OWN_HOSTS: set[str] = set()
+
+
+class InternalAddress(IgnoreRequest):
+    """A request to a loopback, private, link-local or reserved address the source does not own.
+
+    An IgnoreRequest: never retried, and the source's errback reports it in one line.
+    """
+
+
+def _refusal(host: str, detail: str) -> str:
+    return (
+        f"refused a request to {host}: {detail}, an internal address, and {host} is not the"
+        " host of the source's own url"
+    )
+
+
+#: host name -> why the resolver refused it; read back where the lookup error surfaces
+REFUSED: dict[str, str] = {}
+#: what a failed lookup arrives as: Scrapy >= 2.19 wraps Twisted's DNSLookupError
+DNS_ERRORS: tuple[type[Exception], ...] = tuple(
+    {DNSLookupError, getattr(scrapy.exceptions, "CannotResolveHostError", DNSLookupError)}
+)
+
+
+class RefusedLookup(DNSLookupError):
+    """The resolver's refusal. A DNSLookupError, as Twisted expects of a resolver (anything
+    else is logged with a traceback); `BackoffRetryMiddleware` turns it into `InternalAddress`
+    with the reason, instead of retrying it as a DNS failure."""
+
+
+class PublicOnlyResolver(CachingThreadedResolver):
+    """Scrapy's resolver, refusing internal answers for names no source owns.
+
+    The address checked is the one returned to Twisted for the connection, so a name that
+    resolves to a public address for the check and to 127.0.0.1 for the connection cannot
+    slip through.
+    """
+
+    def getHostByName(self, name: str, timeout: Any = ()) -> Deferred[str]:  # noqa: N802
+        resolved = super().getHostByName(name, timeout)
+        if host_key(name) in OWN_HOSTS:
+            return resolved
+
+        def _check(address: str) -> str:
+            if not is_public(address):
+                REFUSED[host_key(name)] = _refusal(name, f"it resolves to {address}")
+                raise RefusedLookup(REFUSED[host_key(name)])
+            return address
+
+        resolved.addCallback(_check)
+        return resolved
+
+
+class LinkGuardMiddleware:
+    """Refuse requests to internal IP literals, and to another source's internal host."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self._checked: dict[str, str | None] = {}  # host -> refusal reason (None: public)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> LinkGuardMiddleware:
+        return cls(crawler)
+
+    def _own_hosts(self) -> dict[str, str]:
+        """Source name -> its own host, for the sources this crawler serves."""
+        from spiders.group import handlers_of
+
+        own: dict[str, str] = {}
+        for handler in handlers_of(self.crawler.spider):
+            try:
+                host = urlsplit(handler.start_url()).hostname
+            except (KeyError, ValueError):
+                continue
+            if host:
+                own[handler.source.name] = host_key(host)
+        OWN_HOSTS.update(own.values())
+        return own
+
+    async def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        host = host_key(urlsplit(request.url).hostname or "")
+        if not host:
+            return None
+        own = self._own_hosts()
+        source = request.meta.get("source")
+        mine = {own[source]} if source in own else set(own.values())  # robots.txt: any of them
+        if host in mine:
+            return None
+        reason = self._check(host)
+        if reason is None and host not in OWN_HOSTS:
+            reason = await self._resolve(host)
+        if not reason:
+            return None
+        if source is None and urlsplit(request.url).path == "/robots.txt":
+            # Scrapy's robots.txt middleware logs any failure but a plain IgnoreRequest; the
+            # page's own request is refused next, and reported once
+            raise IgnoreRequest(reason)
+        raise InternalAddress(reason)
+
+    async def _resolve(self, host: str) -> str | None:
+        """Ask the crawl's resolver now (cached for the connection), for a refusal with its
+        reason before any request (robots.txt included) leaves for that host."""
+        try:
+            ipaddress.ip_address(host)
+            return None  # a literal is judged by `_check`
+        except ValueError:
+            pass
+        from twisted.internet import reactor
+
+        resolver = getattr(reactor, "resolver", None)
+        if not isinstance(resolver, PublicOnlyResolver):
+            return None  # another DNS_RESOLVER: no answer to wait for here
+        try:
+            await maybe_deferred_to_future(resolver.getHostByName(host))
+        except RefusedLookup:
+            return REFUSED.get(host)
+        except Exception:  # noqa: BLE001 - a lookup that fails is reported by the request itself
+            return None
+        return None
+
+    def _check(self, host: str) -> str | None:
+        """Why a request to `host` (not the source's own) is refused, or None.
+
+        A name no source owns is left to `PublicOnlyResolver`, which checks it as it connects.
+        """
+        try:
+            literal: Any = ipaddress.ip_address(host)
+        except ValueError:
+            literal = None
+        if literal is None and host not in OWN_HOSTS:
+            return None
+        if host not in self._checked:
+            if literal is not None:
+                self._checked[host] = None if is_public(literal) else _refusal(host, "it is")
+            else:  # another source's host: it may be internal, so it is checked here
+                try:
+                    check_host(host)
+                    self._checked[host] = None
+                except BlockedAddress as exc:
+                    self._checked[host] = _refusal(host, str(exc).split(",", 1)[0])
+        return self._checked[host]
+
+
 DOWNLOADER_MIDDLEWARES: dict[str, Any] = {
+    # before RobotsTxtMiddleware (100): not even robots.txt is fetched from an internal host
+    "spiders.middlewares.LinkGuardMiddleware": 50,
     "spiders.middlewares.BackoffRetryMiddleware": 550,  # in place of Scrapy's RetryMiddleware
     # process_response runs from high to low: the guard sees a 3xx before RedirectMiddleware (600)
     "spiders.middlewares.RedirectGuardMiddleware": 610,

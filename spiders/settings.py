@@ -30,6 +30,12 @@ UNUSED = frozenset({
 })
 
 
+#: Scrapy >= 2.19 renamed DNS_RESOLVER (the old name still works, with a warning)
+RESOLVER_SETTING = (
+    "TWISTED_DNS_RESOLVER" if hasattr(default_settings, "TWISTED_DNS_RESOLVER") else "DNS_RESOLVER"
+)
+
+
 def _used(base: dict[str, int]) -> dict[str, int]:
     return {name: order for name, order in base.items() if name not in UNUSED}
 
@@ -67,6 +73,8 @@ def scrapy_settings(
         "SPIDER_MIDDLEWARES_BASE": _used(default_settings.SPIDER_MIDDLEWARES_BASE),
         "EXTENSIONS_BASE": _used(default_settings.EXTENSIONS_BASE),
         "DNS_TIMEOUT": 20,
+        # refuses internal answers for names no source owns (SPEC §6; spiders/middlewares.py)
+        RESOLVER_SETTING: "spiders.middlewares.PublicOnlyResolver",
         # a crawler serves several sources (spiders/group.py): the same URL in two is not a dupe
         "REQUEST_FINGERPRINTER_CLASS": "spiders.group.SourceFingerprinter",
         # Scrapy's, with its per-host concurrency actually kept (spiders/downloader.py)

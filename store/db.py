@@ -218,7 +218,13 @@ class ProcessLock:
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
-    """Open (creating if needed) the database, in WAL mode, with every migration applied."""
+    """Open (creating if needed) the database, in WAL mode, with every migration applied.
+
+    A new file is created readable by its owner only (SPEC §5); SQLite gives its -wal and -shm
+    files the database file's permissions.
+    """
+    if str(path) not in ("", ":memory:") and not os.path.exists(path):
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
     db = sqlite_utils.Database(path)
     db.execute("PRAGMA busy_timeout = 30000")
     db.enable_wal()

@@ -1,19 +1,31 @@
-"""Export postings as JSON (SPEC §4 records), CSV, Markdown or RSS."""
+"""Export postings as JSON (SPEC §4 records), CSV, Markdown or RSS.
+
+Every scraped value is made harmless first (store/harmless.py, SPEC §5): no tag, no control
+character, links http(s) only (else null, or left out); then escaped for the format. Markdown
+shows a link as its own address (`<https://...>`), CSV cells never start a formula, and RSS
+is built by lxml, so it is well-formed XML.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
 from collections.abc import Sequence
 from email.utils import format_datetime
-from xml.sax.saxutils import escape
+from typing import Any
 
 import sqlite_utils
+from lxml import etree
 
 from config.clock import parse_instant
+from store.harmless import csv_cell, http_url, text
 from store.models import Posting
 from store.writer import row_to_posting
+
+URL_FIELDS = frozenset({"url", "apply_url"})
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]~<>|])")
 
 
 def load_postings(db: sqlite_utils.Database, *, include_all: bool = False) -> list[Posting]:
@@ -27,7 +39,8 @@ def load_postings(db: sqlite_utils.Database, *, include_all: bool = False) -> li
 
 def render_export(postings: Sequence[Posting], fmt: str) -> str:
     if fmt == "json":
-        return json.dumps([p.export() for p in postings], ensure_ascii=False, indent=2) + "\n"
+        records = [export_record(p) for p in postings]
+        return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
         return _csv(postings)
     if fmt == "md":
@@ -35,6 +48,23 @@ def render_export(postings: Sequence[Posting], fmt: str) -> str:
     if fmt == "rss":
         return _rss(postings)
     raise ValueError(f"unknown export format {fmt!r}")
+
+
+def _harmless(key: str, value: Any) -> Any:
+    if isinstance(value, str):
+        if key in URL_FIELDS:
+            return http_url(value)
+        return text(value, multiline=key == "description")
+    if isinstance(value, list):
+        return [_harmless(key, v) for v in value]
+    if isinstance(value, dict):
+        return {k: _harmless(k, v) for k, v in value.items()}
+    return value
+
+
+def export_record(posting: Posting) -> dict[str, Any]:
+    """The SPEC §4 record with every string made harmless (a non-http(s) link becomes null)."""
+    return {k: _harmless(k, v) for k, v in posting.export().items()}
 
 
 def _flat(value: object) -> str:
@@ -52,13 +82,13 @@ def _csv(postings: Sequence[Posting]) -> str:
     writer = csv.DictWriter(out, fieldnames=[f for f in fields if f != "description"])
     writer.writeheader()
     for posting in postings:
-        row = posting.export()
-        writer.writerow({k: _flat(row.get(k)) for k in writer.fieldnames})
+        row = export_record(posting)
+        writer.writerow({k: csv_cell(_flat(row.get(k))) for k in writer.fieldnames})
     return out.getvalue()
 
 
-def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def _md_cell(value: str | None) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", text(value))
 
 
 def place_text(posting: Posting) -> str:
@@ -82,28 +112,35 @@ def place_text(posting: Posting) -> str:
 def _markdown(postings: Sequence[Posting]) -> str:
     lines = ["| Company | Role | Location | Posted | Link |", "|---|---|---|---|---|"]
     for p in postings:
-        places = place_text(p)
+        link = http_url(p.apply_url) or http_url(p.url)
         lines.append(
-            f"| {_md_cell(p.company)} | {_md_cell(p.title)} | {_md_cell(places)} |"
-            f" {(p.posted_at or p.first_seen or '')[:10]} | [apply]({p.apply_url or p.url}) |"
+            f"| {_md_cell(p.company)} | {_md_cell(p.title)} | {_md_cell(place_text(p))} |"
+            f" {_md_cell((p.posted_at or p.first_seen or '')[:10])} |"
+            f" {'<' + link + '>' if link else ''} |"
         )
     return "\n".join(lines) + "\n"
 
 
 def _rss(postings: Sequence[Posting]) -> str:
-    items = []
+    rss = etree.Element("rss", version="2.0")
+    channel = etree.SubElement(rss, "channel")
+    for tag, value in (
+        ("title", "internwatch postings"),
+        ("link", "https://github.com/internwatch"),
+        ("description", "Internship postings collected by internwatch"),
+    ):
+        etree.SubElement(channel, tag).text = value
     for p in postings:
+        item = etree.SubElement(channel, "item")
+        etree.SubElement(item, "title").text = f"{text(p.title)} at {text(p.company)}"
+        link = http_url(p.url)
+        if link:
+            etree.SubElement(item, "link").text = link
+        guid = etree.SubElement(item, "guid", isPermaLink="false")
+        guid.text = text(p.id)
         when = p.posted_at or p.first_seen
-        date = f"<pubDate>{format_datetime(parse_instant(when))}</pubDate>" if when else ""
-        items.append(
-            f"<item><title>{escape(p.title)} at {escape(p.company)}</title>"
-            f'<link>{escape(p.url)}</link><guid isPermaLink="false">{escape(p.id)}</guid>'
-            f"{date}<description>{escape(p.description[:500])}</description></item>"
-        )
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>'
-        "<title>internwatch postings</title><link>https://github.com/internwatch</link>"
-        "<description>Internship postings collected by internwatch</description>"
-        + "".join(items)
-        + "</channel></rss>\n"
-    )
+        if when:
+            etree.SubElement(item, "pubDate").text = format_datetime(parse_instant(when))
+        etree.SubElement(item, "description").text = text(p.description[:500], multiline=True)
+    body = etree.tostring(rss, encoding="unicode")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"

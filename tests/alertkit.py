@@ -50,4 +50,4 @@ def subscription(name: str, notify: list[str], flt: dict[str, Any] | None = None
 
 
 def settings(**overrides: Any) -> Settings:
-    return Settings(**overrides)
+    return Settings(**{"allow_private_hosts": ["127.0.0.1"], **overrides})

@@ -54,7 +54,11 @@ def write_config(
         (folder / "subscriptions.yaml").write_text(
             yaml.safe_dump({"subscriptions": subscriptions}, sort_keys=False)
         )
-    base_settings = {"autothrottle": False, "retry_times": 1, "download_timeout": 10}
+    # the local receivers of these tests are on 127.0.0.1: the operator's own host (SPEC §5)
+    base_settings = {
+        "autothrottle": False, "retry_times": 1, "download_timeout": 10,
+        "allow_private_hosts": ["127.0.0.1"],
+    }
     base_settings.update(settings or {})
     (folder / "settings.yaml").write_text(yaml.safe_dump(base_settings))
     return folder

@@ -226,6 +226,7 @@ def _write_config(folder: Path, boards: BoardServer, hook: WebhookSink, operator
     (folder / "sources.yaml").write_text("\n".join(lines) + "\n")
     (folder / "settings.yaml").write_text(
         f"retry_times: 0\nautothrottle: false\ndownload_timeout: {TIMEOUT_S}\n"
+        "allow_private_hosts: [\"127.0.0.1\"]\n"
         f"operator_notify: [\"json://127.0.0.1:{operator.port}/hook\"]\n"
     )
     (folder / "subscriptions.yaml").write_text(

@@ -173,10 +173,20 @@ HOSTILE = posting(
 )
 
 
-@pytest.mark.parametrize("scheme", ["mailto", "json", "slack", "discord", "tgram", "pover"])
+CHANNELS = {
+    "mailto": "mailto://user:pass@mail.example.org",
+    "json": "json://hooks.example.org/in",
+    "slack": "slack://T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ",
+    "discord": "discord://1234567890/abcdefghijklmnop",
+    "tgram": "tgram://123456789:abcdefghijklmnopqrstuvwxyz12345/-1234",
+    "pover": "pover://abcdefghijklmnopqrstuvwxyz1234@abcdefghijklmnopqrstuvwxyz1234",
+}
+
+
+@pytest.mark.parametrize("scheme", list(CHANNELS))
 def test_scraped_markup_and_mentions_never_reach_a_message(scheme: str) -> None:
     digest = Digest("s", [Line.of(HOSTILE)], 0, "internwatch subscriptions pause s", "export")
-    title, body, _fmt = render_for(f"{scheme}://x", digest)
+    title, body, _fmt = render_for(CHANNELS[scheme], digest)
     assert "<script" not in body and "<b>" not in body and "javascript:" not in body
     assert "@everyone" not in body and "@here" not in body and "<!channel>" not in body
     if scheme in ("slack", "discord", "tgram"):
@@ -189,7 +199,11 @@ def test_chat_messages_stay_within_service_limits() -> None:
         Line.of(posting(i, title=f"Software Engineering Intern number {i} " + "x" * 60)) for i in range(60)
     ]
     digest = Digest("s", lines, 0, "internwatch subscriptions pause s", "internwatch export --filter s")
-    for scheme, limit in (("discord", 2000), ("tgram", 4096)):
-        title, body, _ = render_for(f"{scheme}://x", digest)
+    chats = {
+        "discord://1234567890/abcdefghijklmnop": 2000,
+        "tgram://123456789:abcdefghijklmnopqrstuvwxyz12345/-1234": 4096,
+    }
+    for url, limit in chats.items():  # the limits apprise's plugins declare (body_maxlen)
+        title, body, _ = render_for(url, digest)
         assert len(title) + len(body) + 2 <= limit
         assert "more" in body

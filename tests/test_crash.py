@@ -172,7 +172,9 @@ def test_kill_during_alert_delivery_loses_nothing(tmp_path: Path) -> None:
     config, db = tmp_path / "config", tmp_path / "iw.db"
     config.mkdir()
     _seed_postings(db)
-    (config / "settings.yaml").write_text(f"send_workers: {WORKERS}\n")
+    (config / "settings.yaml").write_text(
+        f"send_workers: {WORKERS}\nallow_private_hosts: [\"127.0.0.1\"]\n"
+    )
     sink = WebhookSink(delay=1.0)
     with sink:
         hook = f"json://127.0.0.1:{sink.port}/hook"

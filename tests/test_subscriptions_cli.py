@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from config.secrets import vault_for
 from demo.servers import BoardServer, Reply, WebhookSink
 from tests.clikit import call
 from tests.conftest import run_cli, write_config
@@ -129,7 +130,7 @@ def test_add_refuses_a_taken_name_and_update_changes_it(tmp_path: Path) -> None:
     assert updated.code == 0 and "ml: updated" in updated.out
     with sqlite3.connect(tmp_path / "iw.db") as conn:
         row = conn.execute("SELECT notify, frequency, filter FROM subscriptions").fetchone()
-    assert json.loads(row[0]) == ["json://127.0.0.1:9/a"]  # not given: kept
+    assert json.loads(vault_for(str(tmp_path / "iw.db")).open(row[0])) == ["json://127.0.0.1:9/a"]  # kept
     assert row[1] == "weekly" and json.loads(row[2]) == {"companies": ["Stripe"]}
     bad = call("subscriptions", "update", "--name", "ml", "--filter", '{"keywrds": []}', *base)
     assert bad.code == 2 and "keywords" in bad.err
@@ -177,7 +178,7 @@ def test_subscriptions_parsed_once_per_run(
     monkeypatch.setattr(
         alerts.subscriptions.Subscription,
         "from_row",
-        classmethod(lambda cls, row: built.append(row["name"]) or real_row(row)),
+        classmethod(lambda cls, row, vault: built.append(row["name"]) or real_row(row, vault)),
     )
     config = write_config(
         tmp_path / "config",
