@@ -2,17 +2,22 @@
 
 The run's one crawler serves every source (spiders/run_spider.py). A source's items are
 collected in its `Batch`; when its last request has been answered (none of its tokens is
-open, spiders/base.py) the batch goes to `store.ingest.save_source`, one transaction. So a
-source is stored as soon as it has been read, its postings do not wait in memory for the
-rest of the run, and a crash or kill loses only the sources being read at that moment
-(stored nothing yet: the rerun reads them again). Whatever is still open when the crawl
-ends is stored then, failed if its requests never ran.
+open, spiders/base.py) the batch is enriched and goes to `store.ingest.save_source`, one
+transaction. So a source is stored as soon as it has been read, its postings do not wait
+in memory for the rest of the run, and a crash or kill loses only the sources not stored
+yet (the rerun reads them again). Whatever is still open when the crawl ends is stored
+then, failed if its requests never ran.
+
+Enriching and storing run in one thread of their own, which alone holds the connection:
+on the reactor's thread their CPU time held back reading answers that had arrived, and
+under load the download timeout fired on answers already there.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from scrapy import signals
@@ -48,7 +53,9 @@ class PostingPipeline:
             raise TypeError(f"not the run's spider (spiders.run_spider.RunSpider): {spider!r}")
         self.started = time.monotonic()
         self.now = now()
-        self.db = open_db(self.db_path)
+        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="internwatch-store")
+        self.db = self.writer.submit(open_db, self.db_path).result()  # the thread's own
+        self.stores: list[Future[None]] = []
         self.handlers: dict[str, BaseSpider] = {h.source.name: h for h in spider.handlers}
         self.batches = {name: Batch(h.source, self.run_id, iso(self.now),
                                     lists_everything=h.listing_complete)
@@ -96,13 +103,7 @@ class PostingPipeline:
         if handler.stored.unchanged(item.id, digest):
             batch.unchanged.append(item.id)
             return
-        try:
-            # an article is a story, not an opening: no fields to read out of it
-            enriched = enrich(item, self.now, copy=False) if item.kind == "posting" else item
-        except Exception as exc:  # noqa: BLE001 - a bug of ours fails this source, loudly
-            handler.fail(f"could not process posting {item.id!r}: {describe_error(exc)}")
-            return
-        batch.changed.append((enriched, digest))
+        batch.changed.append((item, digest))  # enriched in the store's thread
 
     def _store_when_done(self, handler: BaseSpider) -> None:
         if not handler.open_requests and handler.source.name in self.batches:
@@ -118,8 +119,23 @@ class PostingPipeline:
         batch.not_modified = handler.not_modified
         # validators say "the whole board is as it was" only when one request read it all
         batch.validators = handler.validators if handler.requests_built == 1 else None
-        save_source(self.db, batch, self.now)
         handler.stored = Stored()  # the hashes are not needed any more
+        self.stores.append(self.writer.submit(self._enrich_and_save, batch))
+
+    def _enrich_and_save(self, batch: Batch) -> None:
+        """In the store's thread: enrich the new and changed postings, then store."""
+        enriched = []
+        for posting, digest in [] if batch.failures else batch.changed:
+            try:
+                # an article is a story, not an opening: no fields to read out of it
+                if posting.kind == "posting":
+                    posting = enrich(posting, self.now, copy=False)
+            except Exception as exc:  # noqa: BLE001 - a bug of ours fails this source, loudly
+                batch.failures = [f"could not process posting {posting.id!r}: {describe_error(exc)}"]
+                break
+            enriched.append((posting, digest))
+        batch.changed = enriched
+        save_source(self.db, batch, self.now)
 
     def close_spider(self, spider: Spider | None = None) -> None:
         try:
@@ -129,4 +145,10 @@ class PostingPipeline:
                     handler.fail("no answer received: the crawl stopped before this source was read")
                 self._store(handler)
         finally:
-            self.db.close()
+            self.writer.submit(self.db.close)
+            self.writer.shutdown(wait=True)  # the crawl is over: nothing else waits on the reactor
+            for done in self.stores:
+                error = done.exception()
+                if error is not None:  # save_source records its own failures: this is a bug
+                    log.error("storing a source failed: %s", describe_error(error))
+

@@ -55,6 +55,13 @@ def scrapy_settings(
         # one crawler serves every source: the same URL in two sources is not a duplicate
         "REQUEST_FINGERPRINTER_CLASS": "spiders.run_spider.SourceFingerprinter",
         "HTTPERROR_ALLOWED_CODES": [],
+        # Scrapy reads and parses the source of each spider's callback to warn about a
+        # generator returning a value: once per source here (each is its own spider object).
+        # tests/test_spider_contract.py checks every callback once instead.
+        "WARN_ON_GENERATOR_RETURN_VALUE": False,
+        # a callback's output is one Answer and its requests, processed by a synchronous
+        # pipeline: Scrapy's default of 100 in parallel only built 100 idle tasks per page
+        "CONCURRENT_ITEMS": 1,
         "LOG_LEVEL": "DEBUG" if verbose else "WARNING",
         "LOGSTATS_INTERVAL": 0 if not verbose else 60.0,
         "ITEM_PIPELINES": {"spiders.pipelines.PostingPipeline": 300},

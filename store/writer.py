@@ -114,7 +114,7 @@ def write_batch(
             row["closed_at"] = None
             rows.append(row)
         if rows:
-            db.table("postings").upsert_all(rows, pk="id")
+            _upsert(db, rows)
         for chunk in chunks(list(unchanged_ids)):
             marks = ",".join("?" * len(chunk))
             reopened = db.execute(
@@ -130,6 +130,19 @@ def write_batch(
         if complete:
             result.closed = _mark_missing(db, source, [*ids, *unchanged_ids], stamp)
     return result
+
+
+def _upsert(db: sqlite_utils.Database, rows: list[dict[str, Any]]) -> None:
+    """Insert or update whole rows (every row has the same keys): plain SQL, because
+    sqlite-utils' upsert_all reads the table's schema on every call, once per source."""
+    columns = list(rows[0])
+    names = ", ".join(f'"{c}"' for c in columns)
+    updates = ", ".join(f'"{c}" = excluded."{c}"' for c in columns if c != "id")
+    db.conn.executemany(
+        f"INSERT INTO postings ({names}) VALUES ({', '.join('?' * len(columns))})"
+        f" ON CONFLICT(id) DO UPDATE SET {updates}",
+        [[row[c] for c in columns] for row in rows],
+    )
 
 
 def _mark_missing(db: sqlite_utils.Database, source: str, seen: Sequence[str], stamp: str) -> int:

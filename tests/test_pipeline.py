@@ -59,6 +59,7 @@ def test_a_source_is_stored_when_its_last_request_is_answered(tmp_path: Path, ca
     pipe, spider = pipeline(tmp_path)
     with caplog.at_level(logging.WARNING, logger="spiders.pipelines"):
         pipe.process_item(answer(spider, "a", on("a", 1), on("a", 2), on("a", 1)))
+        pipe.stores[-1].result()  # stored in the store's thread
         ids, runs = stored(tmp_path)
         assert ids == ["a:1", "a:2"] and runs == {"a": ("ok", None)}  # b still being read
         pipe.process_item(answer(spider, "b", on("b", 7), "not a posting"))
