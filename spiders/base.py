@@ -192,7 +192,11 @@ class BaseSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         if getattr(failure.value, "response", None) is not None:
             self.last_response = time.monotonic()
-        out = list(request.meta["on_error"](failure) or ())  # a handler may yield postings
+        try:
+            out = list(request.meta["on_error"](failure) or ())  # a handler may yield postings
+        except Exception as exc:  # noqa: BLE001 - the handler's bug fails this source only
+            self.fail(f"{describe_error(exc)} handling the failure of {request.url}")
+            out = []
         items = [x for x in out if not isinstance(x, Request)]
         return [*(x for x in out if isinstance(x, Request)),
                 Answer(self.source.name, request.meta["token"], items)]
