@@ -25,7 +25,8 @@ more than 4 requests open; FTS p95 < 50 ms.
 Each of (a), (b), (c) runs 5 rounds, interleaved; the median round is reported. The ratio
 is the median of each round's own ratio: a round's runs are seconds apart, while this
 VM's speed drifts by 10-40% over minutes. (d) runs once.
-Run: .venv/bin/python bench/bench_crawl.py [--rounds N] [--profile] [--scale-only]\n(--profile: pyinstrument on (b); --scale-only: (d) alone)
+Run: .venv/bin/python bench/bench_crawl.py [--rounds N] [--profile] [--scale-only]
+(--profile: pyinstrument on (b); --scale-only: (d) alone)
 """
 
 from __future__ import annotations
