@@ -47,7 +47,7 @@ class Answer:
 
     source: str
     token: int
-    items: list[Any] = field(default_factory=list)
+    items: list[Any] = field(default_factory=list, repr=False)  # Scrapy logs each Answer
 
 
 def slot_key(url: str) -> str:

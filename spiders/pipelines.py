@@ -56,6 +56,10 @@ class PostingPipeline:
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="internwatch-store")
         self.db = self.writer.submit(open_db, self.db_path).result()  # the thread's own
         self.stores: list[Future[None]] = []
+        # Load what enriching and clustering need now, before any request is out: imported
+        # or built mid-crawl in the store's thread, they held the GIL and the import lock
+        # for seconds on a loaded machine, and answers timed out unread
+        self.writer.submit(_load_enrichment).result()
         self.handlers: dict[str, BaseSpider] = {h.source.name: h for h in spider.handlers}
         self.batches = {name: Batch(h.source, self.run_id, iso(self.now),
                                     lists_everything=h.listing_complete)
@@ -74,7 +78,7 @@ class PostingPipeline:
         self._store_when_done(handler)
         return item
 
-    def _request_dropped(self, request: Request, spider: Spider) -> None:
+    def _request_dropped(self, request: Request, spider: Spider | None = None) -> None:
         """A request Scrapy dropped (a duplicate) is answered too."""
         handler = self.handlers.get(request.meta.get("source", ""))
         if handler is not None:
@@ -152,3 +156,10 @@ class PostingPipeline:
                 if error is not None:  # save_source records its own failures: this is a bug
                     log.error("storing a source failed: %s", describe_error(error))
 
+
+
+def _load_enrichment() -> None:
+    from spiders.enrich.places import places
+    from store.dedup import prepare  # noqa: F401 - datasketch, scipy
+
+    places()
