@@ -257,6 +257,8 @@ class BaseSpider(scrapy.Spider):
                 native = record.get("id") if isinstance(record, dict) else None
                 self.skip(f"record #{index}" + (f" (id {native})" if native else ""),
                           describe_error(exc))
+                if native:  # still on the board: a stored version is not counted missing
+                    yield Unchanged(self.posting_id(native))
                 continue
             if out is not None:
                 yield out

@@ -25,6 +25,7 @@ from demo.servers import BoardServer, Reply
 from spiders.ashby import AshbySpider
 from spiders.base import BaseSpider, MalformedResponse
 from spiders.simplify import SimplifySpider
+from spiders.smartrecruiters import SmartRecruitersSpider
 from spiders.tiktok import TikTokSpider
 from spiders.workday import WorkdaySpider
 from tests.crawlkit import FIXTURES, run_spider
@@ -157,3 +158,28 @@ def test_one_malformed_posting_is_skipped_and_the_rest_stored(
     assert rows == stored  # the rest of the board is stored
     assert (status, errors) == ("ok", 1)
     assert error.startswith("skipped 1 malformed posting: ") and reason in error
+
+
+@pytest.mark.parametrize(
+    ("spider", "body", "kwargs", "out"),
+    [
+        (lambda: _workday(), {"total": 2, "jobPostings": [
+            {"title": "x"}, {"title": "y", "externalPath": "/job/y_JR-2"}]}, {}, ["Request"]),
+        (lambda: SmartRecruitersSpider(source=SourceConfig(
+            name="acme", type="smartrecruiters", company="Acme", options={"company_id": "Acme"})),
+         {"totalFound": 2, "content": [{"id": "1"}, {"id": "2", "ref": "https://a.example/2"}]},
+         # the entry's id is known: still on the board, a stored version stays open
+         {"offset": 0}, ["Unchanged", "Request"]),
+    ],
+    ids=["workday-no-external-path", "smartrecruiters-no-ref"],
+)
+def test_a_list_entry_without_its_link_is_skipped_and_the_others_followed(
+    spider: Callable[[], BaseSpider], body: dict[str, Any], kwargs: dict[str, Any],
+    out: list[str],
+) -> None:
+    source = spider()
+    response = TextResponse("https://example.org/list", body=json.dumps(body).encode(),
+                            encoding="utf-8", headers={"Content-Type": JSON})
+    assert [type(x).__name__ for x in source.parse(response, **kwargs)] == out
+    assert len(source.skipped) == 1 and "record #0" in source.skipped[0]
+    assert source.failures == []
