@@ -126,7 +126,7 @@ class Settings(BaseModel):
     obey_robots: bool = True
     retry_times: int = Field(default=3, ge=0, le=10)
     send_workers: int = Field(default=32, ge=1, le=256)
-    #: crawl processes; 0 = one per core (at most 4)
+    #: no longer used (a run crawls in one process); accepted so older settings files load
     crawl_processes: int = Field(default=0, ge=0, le=32)
     lock_wait_seconds: float = Field(default=0.0, ge=0)
     #: the stop instruction in messages without the student site; placeholder: {name}

@@ -36,14 +36,12 @@ class AshbySpider(BaseSpider):
         if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
             raise MalformedResponse(f"no 'jobs' list in the Ashby answer from {response.url}")
         self.pages += 1
-        for index, job in enumerate(data["jobs"]):
-            if not isinstance(job, dict) or not job.get("id") or not job.get("title"):
-                raise MalformedResponse(
-                    f"Ashby job #{index} has no 'id' or 'title' (from {response.url})"
-                )
-            if job.get("isListed") is False:
-                continue
-            yield self.posting(job)
+        yield from self.each(data["jobs"], self.listed)
+
+    def listed(self, job: dict[str, Any]) -> Posting | None:
+        if not job["id"] or not job["title"]:
+            raise MalformedResponse("no 'id' or 'title'")
+        return None if job.get("isListed") is False else self.posting(job)
 
     def posting(self, job: dict[str, Any]) -> Posting:
         job_url = str(job.get("jobUrl") or "")

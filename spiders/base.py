@@ -3,35 +3,60 @@
 A subclass declares its `name` (the source type, which is also how Scrapy's spider loader
 finds it), its `default_url` (a template over its own config keys), the keys it needs
 (`spec`), and parses responses into `Posting` items. The base builds the spider from a
-config source, honours `url`, and records failures so the pipeline can mark the source
+config source, honours `url`, and records failures so the store can mark the source
 failed for this run without touching what is stored.
+
+One crawler serves every source of a run (spiders/runner.py), each source's spider acting
+as a handler of the run's spider. So that the pipeline can store a source as soon as its
+crawl is over, and not only when the whole run ends, every request a source builds carries
+a token, and its callback or errback always ends with one `Answer` naming that token: the
+source is done when none of its tokens is open (redirects and retries copy the token;
+a request Scrapy drops is reported by its `request_dropped` signal).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 import scrapy
-from scrapy import signals
-from scrapy.crawler import Crawler
 from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
-
-if TYPE_CHECKING:
-    import sqlite_utils
 
 from config.clock import ClockError, iso, parse_instant
 from config.models import SourceConfig, TypeSpec
 from config.secrets import REDACTOR
+from store.ingest import Stored
 from store.models import Posting, Unchanged, source_hash
+
+_tokens = itertools.count(1)
 
 
 class MalformedResponse(ValueError):
     """The answer is not what this source type expects (wrong format, changed layout)."""
+
+
+@dataclass
+class Answer:
+    """The end of one request of one source: what its callback yielded (no Requests)."""
+
+    source: str
+    token: int
+    items: list[Any] = field(default_factory=list, repr=False)  # Scrapy logs each Answer
+
+
+def slot_key(url: str) -> str:
+    """Scrapy's download slot of a URL: host name AND port (SPEC §6), where Scrapy's own
+    key is the host name alone."""
+    parts = urlsplit(url)
+    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme, 0)
+    return f"{parts.hostname or ''}:{port}"
 
 
 class BaseSpider(scrapy.Spider):
@@ -46,34 +71,25 @@ class BaseSpider(scrapy.Spider):
 
     source: SourceConfig
 
-    def __init__(
-        self, source: SourceConfig, db: sqlite_utils.Database | None = None, **kwargs: Any
-    ) -> None:
+    def __init__(self, source: SourceConfig, stored: Stored | None = None, **kwargs: Any) -> None:
         super().__init__(name=source.name, **kwargs)
         self.source = source
-        # the crawl process's one connection (spiders/runner.py); None: the pipeline opens one
-        self.db = db
+        self.stored = stored or Stored()  # read by the runner before the crawl
         self.failures: list[str] = []
+        self.skipped: list[str] = []  # malformed postings left out (SPEC §6), one line each
         self.complete = True  # False when the listing was cut short (page bound)
         self.pages = 0
         self.gone_ids: list[str] = []  # postings whose own page answered 404/410
-        self.stored_hashes: dict[str, str] = {}  # set by the pipeline when the spider opens
-        # Conditional requests (ETag / Last-Modified): the validators stored for this source
-        # are sent on the first request; a 304 sets `not_modified` (the board is unchanged).
-        # `validators` are the first response's, kept by the pipeline only when that one
-        # request was the whole crawl (`requests_built == 1`), so a 304 always means "the
-        # whole board is as it was", never "page 1 is as it was".
+        self.open_requests: set[int] = set()  # tokens of requests not answered yet
+        # Conditional requests (ETag / Last-Modified): the stored validators are sent on
+        # the first request; a 304 sets `not_modified` (the board is unchanged).
+        # `validators` are the first response's, stored only when that one request was the
+        # whole crawl (`requests_built == 1`), so a 304 always means "the whole board is
+        # as it was", never "page 1 is as it was".
         self.not_modified = False
         self.validators: dict[str, str | None] | None = None
         self.requests_built = 0
         self.last_response: float | None = None  # time.monotonic() of the latest answer
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> BaseSpider:
-        spider = super().from_crawler(crawler, *args, **kwargs)
-        crawler.signals.connect(spider._on_spider_error, signal=signals.spider_error)
-        crawler.signals.connect(spider._on_response, signal=signals.response_received)
-        return spider  # type: ignore[no-any-return]
 
     # -- building requests -------------------------------------------------------------
 
@@ -90,13 +106,20 @@ class BaseSpider(scrapy.Spider):
         return self.default_url.format(**self.source.options)
 
     def request(self, url: str, callback: Any, **kwargs: Any) -> Request:
-        """A request with this source's error handling and robots policy."""
+        """A request of this source: its token, its host's download slot, robots policy."""
         meta = kwargs.pop("meta", {})
-        meta.setdefault("source", self.source.name)  # routes signals in a group (spiders/group.py)
+        meta.setdefault("source", self.source.name)  # tells the same URL of two sources apart
+        meta["token"] = token = next(_tokens)
+        meta.setdefault("download_slot", slot_key(url))
         self.requests_built += 1
+        self.open_requests.add(token)
         if self.api:
             meta.setdefault("dont_obey_robotstxt", True)
-        return Request(url, callback=callback, errback=self.on_error, meta=meta, **kwargs)
+        # the type's own failure handler, else `on_error`; `_failed` calls it
+        meta["on_error"] = kwargs.pop("errback", None) or self.on_error
+        cb_kwargs = {**kwargs.pop("cb_kwargs", {}), "parse": callback}
+        return Request(url, callback=self._answer, errback=self._failed, meta=meta,
+                       cb_kwargs=cb_kwargs, **kwargs)
 
     def initial_requests(self) -> Iterator[Request]:
         """The first requests; subclasses override this (POST APIs, several start pages)."""
@@ -114,41 +137,39 @@ class BaseSpider(scrapy.Spider):
             yield request
 
     def _conditional(self, request: Request) -> Request:
-        """Mark the first request, and make it conditional when validators are stored.
-
-        Only a GET can be conditional; the stored validators come from the `sources` table
-        (`etag`, `last_modified`), written by the pipeline after a crawl that was one request.
-        """
+        """Mark the first request, and make it conditional when validators are stored
+        (only a GET can be)."""
         request.meta["first_request"] = True
-        if request.method != "GET":
-            return request
-        from store.db import open_db
-        from store.health import load_validators
-
-        db = self.db or open_db(self.settings.get("INTERNWATCH_DB", ":memory:"))
-        try:
-            stored = load_validators(db, self.source.name)
-        finally:
-            if db is not self.db:
-                db.close()
-        headers = {}
-        if stored.get("etag"):
-            headers["If-None-Match"] = stored["etag"]
-        if stored.get("last_modified"):
-            headers["If-Modified-Since"] = stored["last_modified"]
-        if not headers:
+        stored = self.stored.validators
+        if request.method != "GET" or not stored:
             return request
         request.meta["conditional"] = True
-        for key, value in headers.items():
-            request.headers[key] = value
+        if stored.get("etag"):
+            request.headers["If-None-Match"] = stored["etag"]
+        if stored.get("last_modified"):
+            request.headers["If-Modified-Since"] = stored["last_modified"]
         return request
 
-    def _on_response(self, response: Response, request: Request, spider: scrapy.Spider) -> None:
-        """Keep the first response's validators (the pipeline decides whether to store them)."""
-        if spider is self:
-            self.last_response = time.monotonic()
-        if spider is not self or not request.meta.get("first_request") or response.status != 200:
-            return
+    def _answer(self, response: Response, parse: Callable[..., Any], **kwargs: Any) -> Iterator[Any]:
+        """Every callback of this source: its requests go on at once, its items leave as one
+        `Answer` after the last (one pipeline call per page, not per posting). A callback
+        that raises fails the source, and its items so far are dropped with it."""
+        self.last_response = time.monotonic()
+        if response.meta.get("first_request") and response.status == 200:
+            self._keep_validators(response)
+        items: list[Any] = []
+        try:
+            for out in parse(response, **kwargs) or ():
+                if isinstance(out, Request):
+                    yield out
+                else:
+                    items.append(out)
+        except Exception as exc:  # noqa: BLE001 - a parse error fails this source only
+            self.fail(f"{describe_error(exc)} parsing {response.url}")
+            items = []
+        yield Answer(self.source.name, response.meta["token"], items)
+
+    def _keep_validators(self, response: Response) -> None:
         etag = response.headers.get(b"ETag")
         modified = response.headers.get(b"Last-Modified")
         if etag or modified:
@@ -167,6 +188,20 @@ class BaseSpider(scrapy.Spider):
         self.failures.append(line)
         self.logger.info("%s", line)
 
+    def _failed(self, failure: Failure) -> list[Any]:
+        """Every errback of this source: its handler, then the request's `Answer`."""
+        request = failure.request  # type: ignore[attr-defined]
+        if getattr(failure.value, "response", None) is not None:
+            self.last_response = time.monotonic()
+        try:
+            out = list(request.meta["on_error"](failure) or ())  # a handler may yield postings
+        except Exception as exc:  # noqa: BLE001 - the handler's bug fails this source only
+            self.fail(f"{describe_error(exc)} handling the failure of {request.url}")
+            out = []
+        items = [x for x in out if not isinstance(x, Request)]
+        return [*(x for x in out if isinstance(x, Request)),
+                Answer(self.source.name, request.meta["token"], items)]
+
     def on_error(self, failure: Failure) -> None:
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
@@ -184,12 +219,6 @@ class BaseSpider(scrapy.Spider):
             self.fail(f"HTTP {status} from {url}")
             return
         self.fail(f"{describe_error(exc) if exc else 'unknown error'} for {url}")
-
-    def _on_spider_error(self, failure: Failure, response: Response, spider: scrapy.Spider) -> None:
-        if spider is not self:
-            return
-        error = describe_error(failure.value) if failure.value else "unknown error"
-        self.fail(f"{error} parsing {response.url}")
 
     # -- parsing helpers -------------------------------------------------------------------
 
@@ -215,18 +244,42 @@ class BaseSpider(scrapy.Spider):
     def posting_id(self, native_id: object) -> str:
         return f"{self.source.name}:{native_id}"
 
+    def each(self, records: Iterable[Any], build: Callable[[Any], Any]) -> Iterator[Any]:
+        """`build(record)` for each raw record of a board, skipping the malformed ones.
+
+        One posting that cannot be read (a field of the wrong type, no id) is left out and
+        reported in one line; the rest of the board is stored (SPEC §6). `build` returns a
+        Posting, an Unchanged, a Request, or None for a record to leave out on purpose.
+        """
+        for index, record in enumerate(records):
+            try:
+                out = build(record)
+            except Exception as exc:  # noqa: BLE001 - one record's problem, not the board's
+                native = record.get("id") if isinstance(record, dict) else None
+                self.skip(f"record #{index}" + (f" (id {native})" if native else ""),
+                          describe_error(exc))
+                if native:  # still on the board: a stored version is not counted missing
+                    yield Unchanged(self.posting_id(native))
+                continue
+            if out is not None:
+                yield out
+
+    def skip(self, what: str, reason: str) -> None:
+        line = " ".join(f"{what}: {reason}".split())[:300]
+        self.skipped.append(line)
+        self.logger.warning("%s: skipped malformed posting %s", self.source.name, line)
+
     def from_raw(
         self, native_id: object, raw: object, build: Callable[[], Posting]
     ) -> Posting | Unchanged:
-        """The posting for one raw API record, skipping all the work when it is unchanged.
-
-        The record's hash is compared with the stored content hash (loaded by the pipeline
-        into `stored_hashes`); an unchanged record yields a placeholder the pipeline only
-        marks seen, so description parsing and enrichment are not redone on every crawl.
-        """
+        """The posting for one raw API record, skipping all the work when it is unchanged
+        (its raw hash equals the stored content hash: `Stored.unchanged`), so description
+        parsing and enrichment are not redone on every crawl."""
+        if native_id is None or native_id == "":
+            raise MalformedResponse("no id")
         posting_id = self.posting_id(native_id)
         digest = source_hash(raw)
-        if self.stored_hashes.get(posting_id) == digest:
+        if self.stored.unchanged(posting_id, digest):
             return Unchanged(posting_id)
         posting = build()
         posting._source_hash = digest

@@ -76,11 +76,9 @@ class FeedSpider(BaseSpider):
         for entry in entries:
             if entry["_excerpt"] and fetches < self.source.max_pages:
                 fetches += 1
-                request = self.request(
-                    entry["_link"], self.parse_page, cb_kwargs={"entry": entry}, dont_filter=True
-                )
                 # an entry page that fails keeps the excerpt; only the feed fails the source
-                yield request.replace(errback=self.page_failed)
+                yield self.request(entry["_link"], self.parse_page, cb_kwargs={"entry": entry},
+                                   dont_filter=True, errback=self.page_failed)
                 continue
             yield self.posting(entry)
 

@@ -26,8 +26,8 @@ class GreenhouseSpider(BaseSpider):
         data = self.json(response)
         if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
             raise MalformedResponse(f"no 'jobs' list in the Greenhouse answer from {response.url}")
-        for job in data["jobs"]:
-            yield self.from_raw(job.get("id"), job, partial(self.posting, job))
+        yield from self.each(
+            data["jobs"], lambda job: self.from_raw(job["id"], job, partial(self.posting, job)))
 
     def posting(self, job: dict[str, Any]) -> Posting:
         url = job.get("absolute_url") or ""

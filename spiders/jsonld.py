@@ -103,11 +103,10 @@ class JsonLdSpider(BaseSpider):
                 self.complete = False
                 break
             self.queued.add(_key(link))
-            request = self.request(
-                link, self.parse_job, cb_kwargs={"probe": probe},
+            yield self.request(
+                link, self.parse_job, cb_kwargs={"probe": probe}, errback=self.job_failed,
                 meta={} if probe else {"posting_id": self.posting_id(native_id(link))},
             )
-            yield request.replace(errback=self.job_failed)
         next_page = self.next_page(markup, response.url)
         if next_page:
             if self.budget():

@@ -33,8 +33,8 @@ class LeverSpider(BaseSpider):
         data = self.json(response)
         if not isinstance(data, list):
             raise MalformedResponse(f"expected a list of postings from {response.url}")
-        for job in data:
-            yield self.from_raw(job.get("id"), job, partial(self.posting, job))
+        yield from self.each(
+            data, lambda job: self.from_raw(job["id"], job, partial(self.posting, job)))
 
     def posting(self, job: dict[str, Any]) -> Posting:
         cats = job.get("categories") or {}

@@ -1,5 +1,5 @@
 """Downloader middlewares for answers that misbehave (SPEC §6: polite, and one bad source fails
-alone), and one spider middleware for speed.
+alone).
 
 - `BackoffRetryMiddleware` replaces Scrapy's RetryMiddleware: a 429 or 503 is retried after the
   server's `Retry-After` (seconds or an HTTP date), other retryable answers and network errors
@@ -14,17 +14,12 @@ alone), and one spider middleware for speed.
   address only when its host name is the source's own `url` host. The resolver checks the
   address it hands to the connection (no DNS-rebinding window); the middleware checks IP
   literals, which no resolver sees, and host names another source of the process owns.
-- `GroupItems` (spider middleware) passes the items of one response on as one `ResponseItems`:
-  Scrapy's per-item work (the middleware chain, the pipeline call, signals) cost ~0.13 ms per
-  posting, 8% of a fresh crawl and a large share of an unchanged one.
 """
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import logging
-from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -37,13 +32,13 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.resolver import CachingThreadedResolver
+from scrapy.utils.asyncio import sleep
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 from twisted.internet.error import DNSLookupError
 from w3lib.url import safe_url_string
 
 from config.hosts import BlockedAddress, check_host, host_key, is_public
-from store.models import ResponseItems, Unchanged
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +81,7 @@ def backoff_seconds(retries_done: int) -> float:
 class BackoffRetryMiddleware(RetryMiddleware):
     """Scrapy's retry policy (RETRY_TIMES, RETRY_HTTP_CODES, RETRY_EXCEPTIONS) with waits.
 
-    The wait happens inside the middleware (an asyncio sleep under the asyncio reactor), so the
+    The wait happens inside the middleware (Scrapy's reactor-neutral sleep), so the
     retried request is not re-sent before it; other sources keep crawling meanwhile.
     """
 
@@ -108,7 +103,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if retry is None:
             return response
         if wait > 0:
-            await asyncio.sleep(wait)
+            await sleep(wait)
         return retry
 
     async def process_exception(  # type: ignore[override]
@@ -124,7 +119,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         retry = self._retry(request, exception)
         if retry is None:
             return None
-        await asyncio.sleep(backoff_seconds(retries))
+        await sleep(backoff_seconds(retries))
         return retry
 
 
@@ -233,10 +228,8 @@ class LinkGuardMiddleware:
 
     def _own_hosts(self) -> dict[str, str]:
         """Source name -> its own host, for the sources this crawler serves."""
-        from spiders.group import handlers_of
-
         own: dict[str, str] = {}
-        for handler in handlers_of(self.crawler.spider):
+        for handler in getattr(self.crawler.spider, "handlers", ()):  # spiders/run_spider.py
             try:
                 host = urlsplit(handler.start_url()).hostname
             except (KeyError, ValueError):
@@ -311,49 +304,10 @@ class LinkGuardMiddleware:
 
 
 DOWNLOADER_MIDDLEWARES: dict[str, Any] = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     # before RobotsTxtMiddleware (100): not even robots.txt is fetched from an internal host
     "spiders.middlewares.LinkGuardMiddleware": 50,
     "spiders.middlewares.BackoffRetryMiddleware": 550,  # in place of Scrapy's RetryMiddleware
     # process_response runs from high to low: the guard sees a 3xx before RedirectMiddleware (600)
     "spiders.middlewares.RedirectGuardMiddleware": 610,
 }
-
-
-class GroupItems:
-    """Spider middleware: a callback's items leave as one `ResponseItems`, after its last one.
-
-    Requests pass at once. If the callback raises, its items so far are dropped with it: the
-    error fails the source (`BaseSpider._on_spider_error`), which then stores nothing.
-    """
-
-    # `spider` optional: Scrapy >= 2.14 no longer passes it, older versions do
-    def process_spider_output(
-        self, response: Response, result: Iterable[Any], spider: Spider | None = None
-    ) -> Iterator[Any]:
-        items: list[Any] = []
-        for out in result:
-            if isinstance(out, Request):
-                yield out
-            else:
-                items.append(out)
-        if items:
-            yield _grouped(items)
-
-    async def process_spider_output_async(
-        self, response: Response, result: AsyncIterator[Any], spider: Spider | None = None
-    ) -> AsyncIterator[Any]:
-        items: list[Any] = []
-        async for out in result:
-            if isinstance(out, Request):
-                yield out
-            else:
-                items.append(out)
-        if items:
-            yield _grouped(items)
-
-
-def _grouped(items: list[Any]) -> ResponseItems:
-    unchanged = tuple(item.id for item in items if isinstance(item, Unchanged))
-    if unchanged:
-        items = [item for item in items if not isinstance(item, Unchanged)]
-    return ResponseItems(tuple(items), unchanged)

@@ -1,4 +1,7 @@
-"""Scrapy settings: polite by default (SPEC §6), tuned for JSON APIs."""
+"""Scrapy settings: polite by default (SPEC §6), tuned for JSON APIs.
+
+Only documented settings: no component lists of Scrapy's rewritten, no private classes.
+"""
 
 from __future__ import annotations
 
@@ -9,35 +12,19 @@ from scrapy.settings import default_settings
 from config.models import Settings
 from spiders.middlewares import DOWNLOADER_MIDDLEWARES
 
-#: Scrapy components no crawl of ours uses. They are left out of Scrapy's base lists rather
-#: than set to None: Scrapy imports every component a setting names, None or not, and each
-#: crawl process paid ~0.15 s for RemoteControl (aiohttp) and CookiesMiddleware (tldextract).
-UNUSED = frozenset({
-    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware",  # COOKIES_ENABLED is off
-    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware",
-    "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware",
-    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware",
-    "scrapy.downloadermiddlewares.retry.RetryMiddleware",  # BackoffRetryMiddleware instead
-    "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware",
-    "scrapy.extensions.closespider.CloseSpider",
-    "scrapy.extensions.feedexport.FeedExporter",
-    "scrapy.extensions.logstats.LogStats",
-    "scrapy.extensions.memdebug.MemoryDebugger",
-    "scrapy.extensions.memusage.MemoryUsage",
-    "scrapy.extensions.remote_control.RemoteControl",
-    "scrapy.extensions.spiderstate.SpiderState",
-    "scrapy.extensions.telnet.TelnetConsole",
-})
+#: Twisted's default reactor, not the asyncio one Scrapy prefers since 2.13: under the
+#: asyncio reactor, Scrapy 2.19's downloader starts each download as an asyncio task and
+#: counts it as transferring only when the task first runs, so every request queued for a
+#: host leaves at once (measured: 14 open with CONCURRENT_REQUESTS_PER_DOMAIN = 2; under
+#: this reactor, 2). Report text for upstream in docs/crawl.md; tests/test_host_limit.py
+#: measures the limit at the server.
+REACTOR = None
 
 
 #: Scrapy >= 2.19 renamed DNS_RESOLVER (the old name still works, with a warning)
 RESOLVER_SETTING = (
     "TWISTED_DNS_RESOLVER" if hasattr(default_settings, "TWISTED_DNS_RESOLVER") else "DNS_RESOLVER"
 )
-
-
-def _used(base: dict[str, int]) -> dict[str, int]:
-    return {name: order for name, order in base.items() if name not in UNUSED}
 
 
 def scrapy_settings(
@@ -51,8 +38,13 @@ def scrapy_settings(
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
         "REMOTE_CONTROL_ENABLED": False,
+        "MEMUSAGE_ENABLED": False,
+        # every host (and port: spiders.base.slot_key) has its own download slot
         "CONCURRENT_REQUESTS": settings.concurrent_requests,
         "CONCURRENT_REQUESTS_PER_DOMAIN": settings.concurrent_per_host,
+        # Scrapy's queue for crawls of many hosts at once: the next request is taken from
+        # the host with the fewest downloads open, not from the one queued first
+        "SCHEDULER_PRIORITY_QUEUE": "scrapy.pqueues.DownloaderAwarePriorityQueue",
         "DOWNLOAD_DELAY": 0,
         "AUTOTHROTTLE_ENABLED": settings.autothrottle,
         "AUTOTHROTTLE_START_DELAY": 0.25,
@@ -67,26 +59,23 @@ def scrapy_settings(
         "REDIRECT_MAX_TIMES": 5,
         # Retry-After aware backoff; redirects to non-HTTP schemes and loops refused
         "DOWNLOADER_MIDDLEWARES": DOWNLOADER_MIDDLEWARES,
-        "SPIDER_MIDDLEWARES": {"spiders.middlewares.GroupItems": 950},  # next to the spider
-        # Scrapy's own components, minus those no source uses (see UNUSED)
-        "DOWNLOADER_MIDDLEWARES_BASE": _used(default_settings.DOWNLOADER_MIDDLEWARES_BASE),
-        "SPIDER_MIDDLEWARES_BASE": _used(default_settings.SPIDER_MIDDLEWARES_BASE),
-        "EXTENSIONS_BASE": _used(default_settings.EXTENSIONS_BASE),
         "DNS_TIMEOUT": 20,
         # refuses internal answers for names no source owns (SPEC §6; spiders/middlewares.py)
         RESOLVER_SETTING: "spiders.middlewares.PublicOnlyResolver",
-        # a crawler serves several sources (spiders/group.py): the same URL in two is not a dupe
-        "REQUEST_FINGERPRINTER_CLASS": "spiders.group.SourceFingerprinter",
-        # Scrapy's, with its per-host concurrency actually kept (spiders/downloader.py)
-        "DOWNLOADER": "spiders.downloader.PoliteDownloader",
+        # one crawler serves every source: the same URL in two sources is not a duplicate
+        "REQUEST_FINGERPRINTER_CLASS": "spiders.run_spider.SourceFingerprinter",
         "HTTPERROR_ALLOWED_CODES": [],
-        # Scrapy reads each callback's source and parses it, per handler spider of a group:
-        # ~0.3 ms a source, every run. tests/test_spider_contract.py does that check once instead
+        # Scrapy reads and parses the source of each spider's callback to warn about a
+        # generator returning a value: once per source here (each is its own spider object).
+        # tests/test_spider_contract.py checks every callback once instead.
         "WARN_ON_GENERATOR_RETURN_VALUE": False,
+        # a callback's output is one Answer and its requests, processed by a synchronous
+        # pipeline: Scrapy's default of 100 in parallel only built 100 idle tasks per page
+        "CONCURRENT_ITEMS": 1,
         "LOG_LEVEL": "DEBUG" if verbose else "WARNING",
         "LOGSTATS_INTERVAL": 0 if not verbose else 60.0,
         "ITEM_PIPELINES": {"spiders.pipelines.PostingPipeline": 300},
-        "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
+        "TWISTED_REACTOR": REACTOR,
         # our own handler (cli) prints; Scrapy's would print INFO lines regardless
         "LOG_INSTALL_ROOT_HANDLER": False,
         "INTERNWATCH_DB": db_path,

@@ -41,18 +41,15 @@ class SimplifySpider(BaseSpider):
                 f"expected a JSON list of listings, got {type(data).__name__} from {response.url}"
             )
         self.pages += 1
-        for index, entry in enumerate(data):
-            if not isinstance(entry, dict):
-                raise MalformedResponse(f"listing #{index} is not an object (from {response.url})")
-            missing = [key for key in _REQUIRED if key not in entry]
-            if missing:
-                raise MalformedResponse(
-                    f"listing #{index} has no {', '.join(repr(k) for k in missing)}"
-                    f" (from {response.url})"
-                )
-            if entry["active"] is not True or entry.get("is_visible") is False:
-                continue
-            yield self.posting(entry)
+        yield from self.each(data, self.listed)
+
+    def listed(self, entry: dict[str, Any]) -> Posting | None:
+        missing = [key for key in _REQUIRED if key not in entry]
+        if missing:
+            raise MalformedResponse(f"no {', '.join(repr(k) for k in missing)}")
+        if entry["active"] is not True or entry.get("is_visible") is False:
+            return None
+        return self.posting(entry)
 
     def posting(self, entry: dict[str, Any]) -> Posting:
         url = str(entry["url"] or "")

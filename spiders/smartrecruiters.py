@@ -61,15 +61,7 @@ class SmartRecruitersSpider(BaseSpider):
         ids = tuple(str(item.get("id")) if isinstance(item, dict) else "?" for item in content)
         if ids == previous:
             return  # the same page again: the API ignores offset, stop
-        for index, item in enumerate(content):
-            if not isinstance(item, dict) or not item.get("id") or not item.get("ref"):
-                raise MalformedResponse(
-                    f"posting #{offset + index} has no 'id' or 'ref' (from {response.url})"
-                )
-            yield self.request(
-                str(item["ref"]), self.parse_detail,
-                meta={"posting_id": self.posting_id(item["id"])}, cb_kwargs={"summary": item},
-            )
+        yield from self.each(content, self.detail_request)
         next_offset = offset + len(content)
         if next_offset >= total:
             return
@@ -79,6 +71,14 @@ class SmartRecruitersSpider(BaseSpider):
         yield self.request(
             add_or_replace_parameter(response.url, "offset", str(next_offset)), self.parse,
             cb_kwargs={"offset": next_offset, "previous": ids},
+        )
+
+    def detail_request(self, item: dict[str, Any]) -> Request:
+        if not item["id"] or not item["ref"]:
+            raise MalformedResponse("no 'id' or 'ref'")
+        return self.request(
+            str(item["ref"]), self.parse_detail,
+            meta={"posting_id": self.posting_id(item["id"])}, cb_kwargs={"summary": item},
         )
 
     def parse_detail(self, response: Response, summary: dict[str, Any]) -> Iterator[Posting]:

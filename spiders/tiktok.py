@@ -97,15 +97,7 @@ class TikTokSpider(BaseSpider):
         ids = tuple(str(job.get("id")) if isinstance(job, dict) else "?" for job in jobs)
         if ids == previous:
             return  # the same page again: stop
-        for index, job in enumerate(jobs):
-            if not isinstance(job, dict) or not str(job.get("id") or "").isdigit():
-                raise MalformedResponse(
-                    f"job #{offset + index} has no numeric 'id' (from {response.url})"
-                )
-            recruit = job.get("recruit_type")
-            if not isinstance(recruit, dict) or str(recruit.get("id")) != INTERN:
-                continue
-            yield self.posting(job)
+        yield from self.each(jobs, self.intern)
         next_offset = offset + len(jobs)
         if next_offset >= count:
             return
@@ -113,6 +105,14 @@ class TikTokSpider(BaseSpider):
             self.complete = False
             return
         yield self.page_request(next_offset, ids)
+
+    def intern(self, job: dict[str, Any]) -> Posting | None:
+        if not str(job["id"]).isdigit():
+            raise MalformedResponse("no numeric 'id'")
+        recruit = job.get("recruit_type")
+        if not isinstance(recruit, dict) or str(recruit.get("id")) != INTERN:
+            return None
+        return self.posting(job)
 
     def posting(self, job: dict[str, Any]) -> Posting:
         native = str(job["id"])

@@ -109,18 +109,7 @@ class WorkdaySpider(BaseSpider):
         paths = tuple(str(job.get("externalPath")) if isinstance(job, dict) else "?" for job in jobs)
         if paths == previous:
             return  # the same page again: stop
-        base = self.cxs_base()
-        for index, job in enumerate(jobs):
-            path = job.get("externalPath") if isinstance(job, dict) else None
-            if not isinstance(path, str) or not path.startswith("/"):
-                raise MalformedResponse(
-                    f"job #{offset + index} has no 'externalPath' (from {response.url})"
-                )
-            yield self.request(
-                base + path, self.parse_detail,
-                meta={"posting_id": self.posting_id(workday_native_id(path))},
-                cb_kwargs={"path": path, "summary": job},
-            )
+        yield from self.each(jobs, self.detail_request)
         next_offset = offset + len(jobs)
         if next_offset >= total:
             return
@@ -128,6 +117,16 @@ class WorkdaySpider(BaseSpider):
             self.complete = False
             return
         yield self.list_request(next_offset, total, paths)
+
+    def detail_request(self, job: dict[str, Any]) -> Request:
+        path = job["externalPath"]
+        if not isinstance(path, str) or not path.startswith("/"):
+            raise MalformedResponse("no 'externalPath'")
+        return self.request(
+            self.cxs_base() + path, self.parse_detail,
+            meta={"posting_id": self.posting_id(workday_native_id(path))},
+            cb_kwargs={"path": path, "summary": job},
+        )
 
     def parse_detail(self, response: Response, path: str, summary: dict[str, Any]
                      ) -> Iterator[Posting]:

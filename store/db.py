@@ -160,10 +160,10 @@ def chunks(items: Sequence[T], size: int = SQL_BATCH) -> Iterator[Sequence[T]]:
 def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     """One transaction that holds SQLite's write lock from its start (BEGIN IMMEDIATE).
 
-    Several crawl processes write to one file: a source's postings, their clusters and its
-    health are read and written under one lock, so de-duplication never decides on a store
-    another process changes before the decision is written. Inside an open transaction this
-    is a no-op (the outer one commits); the store functions nest with `db.atomic()`.
+    A source's postings, their clusters and its health are read and written under one lock,
+    so de-duplication never decides on a store that another writer (a `subscriptions add`,
+    the student site) changes before the decision is written. Inside an open transaction
+    this is a no-op (the outer one commits); the store functions nest with `db.atomic()`.
     """
     if db.conn.in_transaction:
         yield db
@@ -176,45 +176,6 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
         if db.conn.in_transaction:
             db.conn.rollback()
         raise
-
-
-class ProcessLock:
-    """An exclusive lock between the processes of one run: ``flock`` on a file.
-
-    The crawl processes take it around each crawler's write transaction, waiting for it in
-    a thread (spiders/pipelines.py) so that a waiting process goes on parsing: SQLite's own
-    busy wait blocks the whole process (0.5-1.2 s per crawl process) and sleeps between
-    tries. The kernel hands an flock to its waiter at once, and drops it if its holder dies.
-    Each process opens the file itself (a descriptor inherited over fork would share one lock).
-    """
-
-    def __init__(self, path: str | Path) -> None:
-        self.path = str(path)
-        self._fd = -1
-        self._pid = 0
-
-    def acquire(self, blocking: bool = True) -> bool:
-        """Take the lock; without `blocking`, only if it is free (returns whether taken)."""
-        import fcntl  # POSIX only; a run without fork (Windows) has one process and no lock
-
-        if self._pid != os.getpid():
-            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-            self._pid = os.getpid()
-        try:
-            fcntl.flock(self._fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
-        except BlockingIOError:
-            return False
-        return True
-
-    def release(self) -> None:
-        import fcntl
-
-        fcntl.flock(self._fd, fcntl.LOCK_UN)
-
-    def close(self) -> None:
-        if self._pid == os.getpid():
-            os.close(self._fd)
-            self._pid = 0
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:

@@ -47,6 +47,7 @@ def posting_row(posting: Posting, content_hash: str) -> dict[str, Any]:
     row["is_internship"] = 1 if posting.is_internship else 0
     row["content_hash"] = content_hash
     row["missing_count"] = 0
+    del row["cluster_id"]  # decided by de-duplication alone (store.dedup.assign_clusters)
     return row
 
 
@@ -81,7 +82,9 @@ def write_batch(
     (or that are new); `unchanged_ids` were seen with the same hash. With `complete` (the
     board was read in full and the crawl succeeded) postings of this source that were not
     seen count one more missing run and close after two; an incomplete or failed crawl
-    never closes anything.
+    never closes anything. `cluster_id` is not written here: the caller has
+    `store.dedup.assign_clusters` decide it for the new and updated ids, in the same
+    transaction (store/ingest.py).
     """
     stamp = iso(now)
     result = BatchResult(count=len(changed) + len(unchanged_ids), unchanged=len(unchanged_ids))
@@ -91,21 +94,19 @@ def write_batch(
         for chunk in chunks(ids):
             marks = ",".join("?" * len(chunk))
             for row in db.execute(
-                f"SELECT id, first_seen, cluster_id, closed_at FROM postings WHERE id IN ({marks})",
+                f"SELECT id, first_seen, closed_at FROM postings WHERE id IN ({marks})",
                 list(chunk),
             ).fetchall():
-                existing[row[0]] = {"first_seen": row[1], "cluster_id": row[2], "closed_at": row[3]}
+                existing[row[0]] = {"first_seen": row[1], "closed_at": row[2]}
         rows = []
         for posting, content_hash in changed:
             row = posting_row(posting, content_hash)
             old = existing.get(posting.id)
             if old is None:
                 row["first_seen"] = stamp
-                row["cluster_id"] = posting.cluster_id or posting.id
                 result.new_ids.append(posting.id)
             else:
                 row["first_seen"] = old["first_seen"]
-                row["cluster_id"] = old["cluster_id"] or posting.id
                 result.updated_ids.append(posting.id)
                 if old["closed_at"]:
                     result.reopened += 1
@@ -113,7 +114,7 @@ def write_batch(
             row["closed_at"] = None
             rows.append(row)
         if rows:
-            db.table("postings").upsert_all(rows, pk="id")
+            _upsert(db, rows)
         for chunk in chunks(list(unchanged_ids)):
             marks = ",".join("?" * len(chunk))
             reopened = db.execute(
@@ -129,6 +130,19 @@ def write_batch(
         if complete:
             result.closed = _mark_missing(db, source, [*ids, *unchanged_ids], stamp)
     return result
+
+
+def _upsert(db: sqlite_utils.Database, rows: list[dict[str, Any]]) -> None:
+    """Insert or update whole rows (every row has the same keys): plain SQL, because
+    sqlite-utils' upsert_all reads the table's schema on every call, once per source."""
+    columns = list(rows[0])
+    names = ", ".join(f'"{c}"' for c in columns)
+    updates = ", ".join(f'"{c}" = excluded."{c}"' for c in columns if c != "id")
+    db.conn.executemany(
+        f"INSERT INTO postings ({names}) VALUES ({', '.join('?' * len(columns))})"
+        f" ON CONFLICT(id) DO UPDATE SET {updates}",
+        [[row[c] for c in columns] for row in rows],
+    )
 
 
 def _mark_missing(db: sqlite_utils.Database, source: str, seen: Sequence[str], stamp: str) -> int:

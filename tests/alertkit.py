@@ -37,7 +37,11 @@ def posting(n: int, company: str = "Acme", title: str = "Data Science Intern", *
 
 
 def store_postings(db: sqlite_utils.Database, postings: list[Posting], when: str) -> None:
-    write_batch(db, "src", [(p, p.content_hash()) for p in postings], [], at(when), complete=False)
+    from store.dedup import assign_clusters
+
+    written = write_batch(db, "src", [(p, p.content_hash()) for p in postings], [], at(when),
+                          complete=False)
+    assign_clusters(db, written.new_ids + written.updated_ids)  # as store.ingest does
 
 
 def new_db(tmp_path: Path) -> sqlite_utils.Database:

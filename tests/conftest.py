@@ -70,19 +70,3 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
         "INTERNWATCH_DB": str(tmp_path / "iw.db"),
         "INTERNWATCH_CONFIG": str(tmp_path / "config"),
     }
-
-
-def child_pids(pid: int) -> set[int]:
-    """Live processes whose parent is `pid` (Linux /proc): the crawl processes of a run."""
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat.rsplit(")", 1)[1].split()
-        if int(fields[1]) == pid and fields[0] != "Z":
-            found.add(int(entry.name))
-    return found

@@ -1,5 +1,7 @@
-"""Run one real Scrapy crawl of one source against a local server and return what the spider
-yielded (before enrichment and storage), its failures and whether it read the board in full.
+"""Run one real crawl of one source against a local server, the way production runs it
+(spiders.runner: the run's spider, settings, pipeline and store), and return what the
+source's spider yielded before enrichment, its failures and skipped postings, and whether
+it read the board in full.
 
 Scrapy's reactor cannot restart within a process, so each crawl runs in a child process
 (`python -m tests.crawlkit`), which is also how cron runs it.
@@ -16,8 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from store.models import ResponseItems
-
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -28,15 +28,21 @@ class CrawlResult:
     complete: bool
     gone_ids: list[str] = field(default_factory=list)
     log: str = ""
+    skipped: list[str] = field(default_factory=list)
+    db: str = ""  # the crawl's database (gone once run_spider returns, unless `keep_db`)
 
 
 def run_spider(
-    source: dict[str, Any], settings: dict[str, Any] | None = None, timeout: float = 60
+    source: dict[str, Any], settings: dict[str, Any] | None = None, timeout: float = 60,
+    db: str | None = None,
 ) -> CrawlResult:
-    """Crawl `source` (a sources.yaml entry as a dict) in a child process."""
+    """Crawl `source` (a sources.yaml entry as a dict) in a child process, into `db`
+    (default: a temporary database)."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out.json"
-        args = json.dumps({"source": source, "settings": settings or {}, "out": str(out)})
+        db_path = db or str(Path(tmp) / "crawl.db")
+        args = json.dumps({"source": source, "settings": settings or {}, "out": str(out),
+                           "db": db_path})
         proc = subprocess.run(
             [sys.executable, "-m", "tests.crawlkit", args],
             cwd=ROOT,
@@ -50,57 +56,49 @@ def run_spider(
                 f"crawl child failed (exit {proc.returncode}):\n{proc.stderr[-3000:]}"
             )
         data = json.loads(out.read_text())
-    return CrawlResult(
-        data["items"], data["failures"], data["complete"], data["gone_ids"], proc.stderr
-    )
+    return CrawlResult(data["items"], data["failures"], data["complete"], data["gone_ids"],
+                       proc.stderr, data["skipped"], db_path)
 
 
-class CollectPipeline:
-    """Keeps every item the spider yields, as the JSON of the Posting model."""
+class Tap:
+    """An item pipeline before production's: keeps what the spider yielded (the Posting
+    model's JSON, before enrichment changes it in place)."""
 
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
         self.items: list[dict[str, Any]] = []
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> CollectPipeline:
+    def from_crawler(cls, crawler: Any) -> Tap:
         return cls(crawler)
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
-        # the items of one response come as one (spiders.middlewares.GroupItems)
-        for one in item.items if isinstance(item, ResponseItems) else (item,):
-            self.items.append(one.export())
+        self.items.extend(one.export() for one in item.items if hasattr(one, "export"))
         return item
 
     def close_spider(self, spider: Any = None) -> None:
-        spider = spider or self.crawler.spider
-        Path(self.crawler.settings["CRAWLKIT_OUT"]).write_text(
-            json.dumps(
-                {
-                    "items": self.items,
-                    "failures": spider.failures,
-                    "complete": spider.complete,
-                    "gone_ids": spider.gone_ids,
-                }
-            )
-        )
+        [handler] = self.crawler.spider.handlers
+        Path(self.crawler.settings["CRAWLKIT_OUT"]).write_text(json.dumps({
+            "items": self.items,
+            "failures": handler.failures,
+            "skipped": handler.skipped,
+            "complete": handler.complete,
+            "gone_ids": handler.gone_ids,
+        }))
 
 
 def _child(raw: str) -> None:
-    from scrapy.crawler import CrawlerProcess
-    from scrapy.utils.reactor import install_reactor
-
     from config.loader import _parse_source
     from config.models import Settings
-    from spiders.runner import spider_types, type_specs
+    from spiders.runner import handlers, run_crawl, type_specs
     from spiders.settings import scrapy_settings
 
     args = json.loads(raw)
     source = _parse_source(args["source"], "test source", type_specs())
-    config = scrapy_settings(Settings(), db_path=":memory:", run_id="test", verbose=False)
+    config = scrapy_settings(Settings(), db_path=args["db"], run_id="test", verbose=False)
     config.update(
         {
-            "ITEM_PIPELINES": {"tests.crawlkit.CollectPipeline": 100},
+            "ITEM_PIPELINES": {"tests.crawlkit.Tap": 100, **config["ITEM_PIPELINES"]},
             "CRAWLKIT_OUT": args["out"],
             "AUTOTHROTTLE_ENABLED": False,
             "RETRY_TIMES": 1,
@@ -108,10 +106,7 @@ def _child(raw: str) -> None:
         }
     )
     config.update(args["settings"])
-    install_reactor(config["TWISTED_REACTOR"])
-    process = CrawlerProcess(config)
-    process.crawl(spider_types()[source.type], source=source)
-    process.start()
+    run_crawl(handlers([source], args["db"]), config)
 
 
 if __name__ == "__main__":

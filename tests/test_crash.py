@@ -30,7 +30,6 @@ from typing import Any
 
 from bench.boards import board_body, board_path, board_slug
 from demo.servers import BoardServer, Reply, Request, WebhookSink
-from tests.conftest import child_pids
 
 ROOT = Path(__file__).resolve().parents[1]
 BOARDS = 8
@@ -65,22 +64,9 @@ def _kill_when(proc: subprocess.Popen[bytes], ready: Callable[[], bool], limit: 
         assert proc.poll() is None, f"run ended before the kill: {proc.stderr.read().decode()[-2000:]}"  # type: ignore[union-attr]
         assert time.monotonic() < deadline, "the run made no progress to kill in"
         time.sleep(0.05)
-    crawlers = child_pids(proc.pid)  # a crawl's forked crawl processes (none for alerts)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
     assert proc.returncode == -signal.SIGKILL
-    # they die with the run (prctl PDEATHSIG): nothing keeps writing or holds the lock
-    deadline = time.monotonic() + 10
-    while any(Path(f"/proc/{pid}").exists() and _state(pid) != "Z" for pid in crawlers):
-        assert time.monotonic() < deadline, f"crawl processes outlived the killed run: {crawlers}"
-        time.sleep(0.05)
-
-
-def _state(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return "gone"
 
 
 def _check_consistent(db: Path) -> dict[str, tuple[Any, ...]]:
@@ -111,8 +97,7 @@ def test_kill_during_crawl_then_rerun(tmp_path: Path) -> None:
     routes[board_path(SLOW)] = serve_slow
     config, db = tmp_path / "config", tmp_path / "iw.db"
     config.mkdir()
-    # two crawl processes, so the kill also tests that they die with the run
-    (config / "settings.yaml").write_text("autothrottle: false\nretry_times: 0\ncrawl_processes: 2\n")
+    (config / "settings.yaml").write_text("autothrottle: false\nretry_times: 0\n")
     with BoardServer(routes) as server:
         sources = [{"name": board_slug(i), "type": "greenhouse", "board": board_slug(i),
                     "url": server.url(board_path(i))} for i in range(BOARDS)]
@@ -153,6 +138,7 @@ WORKERS = 4
 
 def _seed_postings(db: Path) -> None:
     from store.db import open_db
+    from store.dedup import assign_clusters
     from store.models import Posting
     from store.writer import write_batch
 
@@ -164,7 +150,9 @@ def _seed_postings(db: Path) -> None:
         for i in range(3)
     ]
     handle = open_db(db)
-    write_batch(handle, "acme", [(p, p.content_hash()) for p in postings], [], now, complete=True)
+    written = write_batch(handle, "acme", [(p, p.content_hash()) for p in postings], [], now,
+                          complete=True)
+    assign_clusters(handle, written.new_ids)  # as store.ingest does
     handle.close()
 
 

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
-from scrapy.http import TextResponse
 
-from config.models import SourceConfig
 from demo.servers import BoardServer, Reply
-from spiders.ashby import AshbySpider, ashby_pay
-from spiders.base import MalformedResponse
+from spiders.ashby import ashby_pay
 from store.models import Pay
 from store.places import country_code
 from tests.crawlkit import run_spider
@@ -60,34 +56,6 @@ def test_made_up_board_intern_hidden_and_pay() -> None:
     assert analyst["locations"] == [{"city": None, "region": None, "country": "GB"}]
     assert analyst["pay"]["per"] == "month" and analyst["pay"]["currency"] == "GBP"
     assert analyst["description"] == "Plain only."
-
-
-def test_malformed_answer_fails_the_crawl_in_one_line() -> None:
-    html = Reply(b"<html><body>Board not found</body></html>", content_type="text/html")
-    with BoardServer({"/b": html}) as server:
-        result = run_spider(dict(SOURCE, url=server.url("/b")))
-    assert result.items == []
-    assert len(result.failures) == 1 and "\n" not in result.failures[0]
-    assert "expected JSON, got text/html" in result.failures[0]
-
-
-@pytest.mark.parametrize(
-    ("body", "expected"),
-    [
-        (b'{"success": true, "results": []}', "no 'jobs' list"),
-        (b'{"jobs": {}}', "no 'jobs' list"),
-        (b'{"jobs": [{"title": "No id"}]}', "Ashby job #0 has no 'id' or 'title'"),
-        (b'{"jobs": ["a string"]}', "Ashby job #0 has no 'id' or 'title'"),
-    ],
-    ids=["no-jobs-key", "jobs-not-list", "job-without-id", "job-not-object"],
-)
-def test_malformed_answer_raises_a_one_line_reason(body: bytes, expected: str) -> None:
-    spider = AshbySpider(source=SourceConfig(name="madeup", type="ashby", company="MadeUp",
-                                             options={"board": "madeup"}))
-    response = TextResponse("https://api.ashbyhq.com/posting-api/job-board/madeup", body=body,
-                            encoding="utf-8", headers={"Content-Type": "application/json"})
-    with pytest.raises(MalformedResponse, match=re.escape(expected)):
-        list(spider.parse(response))
 
 
 @pytest.mark.parametrize(
