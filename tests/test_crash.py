@@ -193,7 +193,9 @@ def test_kill_during_alert_delivery_loses_nothing(tmp_path: Path) -> None:
     print(f"\nkill -9 during delivery: {received_at_kill} messages reached the webhook, "
           f"{recorded_sent} recorded as sent; duplicates after rerun: {duplicates}")
     assert duplicates == sent_unrecorded
-    assert duplicates <= WORKERS
+    # in flight, plus sends that succeeded but were not yet recorded when the kill landed (the
+    # run records each result as it comes back, while the freed worker starts its next send)
+    assert duplicates <= 2 * WORKERS
     con = sqlite3.connect(db)
     assert con.execute("SELECT DISTINCT status FROM deliveries").fetchall() == [("sent",)]
     con.close()
