@@ -20,7 +20,7 @@ from spiders.enrich.degrees import degrees
 from spiders.enrich.duration import duration_months
 from spiders.enrich.graduation import graduation
 from spiders.enrich.internship import internship_line, internship_text, is_internship
-from spiders.enrich.locations import locations_from_raw, locations_from_text
+from spiders.enrich.locations import locations, locations_from_raw
 from spiders.enrich.pay import country_hint, pay_from_text
 from spiders.enrich.remote import remote_mode
 from spiders.enrich.seasons import seasons
@@ -79,7 +79,7 @@ def enrich(posting: Posting, now: datetime, *, copy: bool = True) -> Posting:
     p.is_internship = (p.is_internship or is_internship(title, p.employment_type)
                        or internship_line(whole) or internship_text(text))
     if not p.locations:
-        p.locations = locations_from_raw(p.raw_locations) or locations_from_text(text)
+        p.locations = locations(p.raw_locations, text)
     elif all(loc.city is None and loc.region is None for loc in p.locations):
         # the API gave only countries (Workday): the raw strings may name the city, and are
         # kept only when they agree with the structured countries

@@ -7,8 +7,8 @@ Contract of :func:`parse_location` (one location string as an API gives it):
   "England", "Ontario", "Tasmania", "Karnataka") when the string names it, or, for a known
   city of the US, GB, CA or AU, the city's first-level subdivision from geonames.
 - ``city`` is kept as written, except abbreviations ("NYC", "SF", "Bay Area" are shown as
-  "New York", "San Francisco"): we do not rename "Bangalore" to "Bengaluru" (filters
-  match either, through the table's aliases).
+  "New York", "San Francisco") and common misspellings ("Banglore" is "Bengaluru"): we do
+  not rename "Bangalore" to "Bengaluru" (filters match either, through the table's aliases).
 - A bare city name is accepted only when geonames knows it and its most populous namesake
   dominates (3x the next one and at least 100k people): "London" is GB, "Cambridge" stays
   unknown (GB, CA and US all have one).
