@@ -6,7 +6,9 @@ import pytest
 
 from spiders.enrich.internship import internship_text, is_internship
 from spiders.enrich.locations import locations, locations_from_raw, locations_from_text
-from store.models import Location
+from spiders.enrich.pay import pay_from_text
+from spiders.enrich.stipend import lakh_pay, local_pay, pay_from_field
+from store.models import Location, Pay
 
 
 @pytest.mark.parametrize(
@@ -89,3 +91,64 @@ def test_text_list_wins_when_it_holds_the_raw_place_and_more() -> None:
                                                         ("Denver", "Colorado", "US")]
     # a text list that leaves the raw place out does not replace it
     assert _places(locations(["Boston, MA"], text)) == [("Boston", "Massachusetts", "US")]
+
+
+@pytest.mark.parametrize(
+    ("raw", "want"),
+    [
+        (["Noida Uttar Pradesh"], [("Noida", "Uttar Pradesh", "IN")]),
+        (["PAN India"], [(None, None, "IN")]),
+    ],
+)
+def test_raw_location_without_commas(raw: list[str], want: list[tuple]) -> None:
+    assert _places(locations_from_raw(raw)) == want
+
+
+def _pay(found: Pay | None) -> tuple | None:
+    return None if found is None else (found.min, found.max, found.currency, found.per,
+                                       found.source)
+
+
+@pytest.mark.parametrize(
+    ("value", "countries", "stipend", "want"),
+    [
+        ("4.5 LPA - 6 LPA", set(), False, (450000.0, 600000.0, "INR", "year", "structured")),
+        ("₹1.8L – ₹2L", set(), False, (180000.0, 200000.0, "INR", "year", "structured")),
+        ("20K - 30K per month", {"IN"}, True, (20000.0, 30000.0, "INR", "month", "structured")),
+        ("12000", {"IN"}, True, (12000.0, 12000.0, "INR", "month", "structured")),
+        ("350,000.00 per Annum", {"IN"}, True, (350000.0, 350000.0, "INR", "year", "structured")),
+        ("12000", set(), True, None),  # no currency, no country: unknown
+        ("12000", {"IN"}, False, None),  # a salary figure without a period
+        ("Not disclosed", {"IN"}, True, None),
+        ("10k and up to 6 LPA", {"IN"}, True, None),  # two kinds of figure: unsure
+    ],
+)
+def test_pay_from_field(value: str, countries: set[str], stipend: bool, want: tuple | None) -> None:
+    assert _pay(pay_from_field(value, countries, stipend=stipend)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "countries", "want"),
+    [
+        ("Pay Range:\n\n$42—$42 USD\n\nAbout us", set(), (42.0, 42.0, "USD", "hour", "text")),
+        ("The combined range for this position is 28-40 USD.", set(),
+         (28.0, 40.0, "USD", "hour", "text")),
+        ("The pay is USD $20.50 - USD $31.00 /Hr.", set(), (20.5, 31.0, "USD", "hour", "text")),
+        ("US\\$ 6,100-8,000/month + benefits", set(), (6100.0, 8000.0, "USD", "month", "text")),
+        ("Hiring in the US and Canada. The US base salary range is $90,000-$110,000.", {"CA"},
+         (90000.0, 110000.0, "USD", "year", "text")),
+        ("The pay range is $900 for the whole summer.", set(), None),  # not an hourly figure
+    ],
+)
+def test_pay_text_families(text: str, countries: set[str], want: tuple | None) -> None:
+    assert _pay(pay_from_text(text, countries)) == want
+
+
+def test_indian_text_pay() -> None:
+    assert _pay(lakh_pay("CTC: 6 - 8 LPA after the internship")) == (
+        600000.0, 800000.0, "INR", "year", "text")
+    assert _pay(lakh_pay("Stipend of ₹1.5 lakh per month")) == (
+        150000.0, 150000.0, "INR", "month", "text")
+    assert _pay(local_pay("Stipend - 12k per month", {"IN"})) == (
+        12000.0, 12000.0, "INR", "month", "text")
+    assert local_pay("Stipend - 12k per month", set()) is None

@@ -26,6 +26,7 @@ from spiders.enrich.remote import remote_mode
 from spiders.enrich.seasons import seasons
 from spiders.enrich.sections import BOILERPLATE, MAX_CHARS, PAY_DROP, readable
 from spiders.enrich.sponsorship import sponsorship
+from spiders.enrich.stipend import lakh_pay, local_pay
 from spiders.enrich.text import squash
 from store.models import Posting
 
@@ -95,6 +96,11 @@ def enrich(posting: Posting, now: datetime, *, copy: bool = True) -> Posting:
         # the board's location line or the text decides which dollar it is
         hint = countries or country_hint([" ".join(p.raw_locations), text])
         p.pay = pay_from_text(pay_text, hint)
+        # "Stipend - 15k per month" (the intern's own pay) before "CTC: 7-9 LPA"
+        if p.pay is None and len(countries) == 1:
+            p.pay = local_pay(pay_text, countries)
+        if p.pay is None and ("LPA" in pay_text or "akh" in pay_text or "Lac" in pay_text):
+            p.pay = lakh_pay(pay_text)
     if not p.seasons and p.is_internship:
         p.seasons = seasons(title, text, reference)
     if p.graduation is None:

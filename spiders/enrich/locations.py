@@ -25,7 +25,7 @@ from functools import lru_cache
 from spiders.enrich.places import parse_location, strip_work_mode
 from spiders.enrich.text import lines_with
 from store.models import Location
-from store.places import country_code
+from store.places import country_code, regions_named
 
 _LINE = re.compile(
     r"^[ \t*•\-]*(?:(?:potential|possible|available|internship|job|work|office|primary)\s+){0,2}"
@@ -97,6 +97,12 @@ def _parse_phrase(phrase: str) -> tuple[Location, ...]:
         # "United States-California-San Diego", "USA-MI-Ann Arbor-KLA" (a site name last)
         phrase = ", ".join(reversed(phrase.split("-")[:3]))
     found = parse_location(phrase)
+    words = phrase.split()
+    if not found and "," not in phrase and 2 <= len(words) <= 5:
+        for k in (1, 2, 3):  # "Ghaziabad Uttar Pradesh": a city and its region, no comma
+            if len(words) > k and regions_named(" ".join(words[-k:])):
+                found = parse_location(" ".join(words[:-k]) + ", " + " ".join(words[-k:]))
+                break
     if not found and "," in phrase:
         for piece in phrase.split(","):
             found.extend(parse_location(piece))
@@ -171,14 +177,14 @@ def locations_from_text(text: str) -> list[Location]:
     for line in lines_with(text, ("location", "based", "where")):
         for m in _LINE.finditer(line):
             phrase = next(g for g in m.groups() if g)
-            found = _parse_phrase(phrase)
-            if found:
-                return _dedupe(list(found))
+            places = _parse_phrase(phrase)
+            if places:
+                return _dedupe(list(places))
     for line in lines_with(text, _IN_KEYS):
         for m in _IN_PLACE.finditer(line):
-            found = _parse_phrase(m["g"])
-            if found:
-                return _dedupe(list(found))
+            places = _parse_phrase(m["g"])
+            if places:
+                return _dedupe(list(places))
     return []
 
 

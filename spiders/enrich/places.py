@@ -56,7 +56,9 @@ _NOT_A_PLACE = re.compile(
     re.IGNORECASE,
 )
 _SPLIT_MULTI = re.compile(r"\s*(?:;|\||:|\s/\s|\bor\b|\band\b)\s*", re.IGNORECASE)
-_NOISE = re.compile(r"\((?:hq|headquarters|main\s+office)\)|\bonly\b|\bour\b", re.IGNORECASE)
+# "PAN India" is all of India.
+_NOISE = re.compile(r"\((?:hq|headquarters|main\s+office)\)|\bonly\b|\bour\b|\bpan(?=\s+india\b)",
+                    re.IGNORECASE)
 _PAREN = re.compile(r"\(([^)]*)\)")
 
 
