@@ -150,7 +150,7 @@ def _structured(inp: dict) -> dict[str, Any]:  # noqa: C901 - one branch per API
     # a dataset's amounts without a currency are in the currency of the one country its
     # location line names (Adzuna answers in the local currency of each country)
     countries = {loc.country for loc in locations_from_raw(
-        [str(x) for x in inp.get("raw_locations") or [] if x])}
+        [str(x) for x in inp.get("raw_locations") or [] if x]) if loc.country}
     local = currency_of(next(iter(countries))) if len(countries) == 1 else None
     if isinstance(s.get("pay"), dict) and {"min", "max"} & set(s["pay"]):
         raw = s["pay"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from spiders.enrich.duration import duration_months
 from spiders.enrich.internship import internship_text, is_internship
 from spiders.enrich.locations import locations, locations_from_raw, locations_from_text
 from spiders.enrich.pay import pay_from_text
@@ -152,3 +153,21 @@ def test_indian_text_pay() -> None:
     assert _pay(local_pay("Stipend - 12k per month", {"IN"})) == (
         12000.0, 12000.0, "INR", "month", "text")
     assert local_pay("Stipend - 12k per month", set()) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "internship", "want"),
+    [
+        ("Beschikbaar voor een periode van minimaal 2,5 maanden.", True, 2.5),
+        ("This internship has a minimum ten (10) week duration.", True, 2.5),
+        ("Interns work full-time for 12 consecutive weeks from June.", True, 3.0),
+        ("This is a 4-month (May 4th–August 28th, 2026) paid co-op experience.", True, 4.0),
+        ("Join a 10-week, paid, in-person internship in our lab.", True, 2.5),
+        ("The internship will be of 6 to 8 weeks.", True, 1.5),
+        ("The internship duration is one year.", True, 12.0),
+        ("Staff need a minimum of twelve (12) months of service to apply.", True, None),
+        ("At least 2 years of software experience.", True, None),
+    ],
+)
+def test_duration_families(text: str, internship: bool, want: float | None) -> None:
+    assert duration_months(text, internship=internship) == want
