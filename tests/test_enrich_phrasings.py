@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from spiders.enrich.duration import duration_months
+from spiders.enrich.graduation import graduation
 from spiders.enrich.internship import internship_text, is_internship
 from spiders.enrich.locations import locations, locations_from_raw, locations_from_text
 from spiders.enrich.pay import pay_from_text
+from spiders.enrich.sponsorship import sponsorship
 from spiders.enrich.stipend import lakh_pay, local_pay, pay_from_field
 from store.models import Location, Pay
 
@@ -171,3 +173,38 @@ def test_indian_text_pay() -> None:
 )
 def test_duration_families(text: str, internship: bool, want: float | None) -> None:
     assert duration_months(text, internship=internship) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Applicants must be a U.S. citizen or a permanent resident.", "no"),
+        ("Obtain a security clearance (U.S. citizenship is a pre-requisite).", "citizens_only"),
+        ("This position is open only for Indian Citizens.", "citizens_only"),
+        ("This internship is for U.S. citizens who study engineering.", "citizens_only"),
+        ("All internships are paid and we will help with visa applications.", "yes"),
+        ("- Visa Sponsorship: J1 Visa", "yes"),
+        ("Will you now or in the future require visa sponsorship?", None),
+    ],
+)
+def test_sponsorship_families(text: str, want: str | None) -> None:
+    assert sponsorship(text) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Degree conferral date after December 2025", ("2026-01", None)),
+        ("graduating in or after December 2025", ("2025-12", None)),
+        ("(grad date between May 2027 and May 2028)", ("2027-05", "2028-05")),
+        ("Have an expected graduate date between October 2026 - June 2027",
+         ("2026-10", "2027-06")),
+        ("Year of Graduation: 2026, 2027", ("2026-01", "2027-12")),
+        ("Eligibility: 2027 graduating students", ("2027-01", "2027-12")),
+        ("Registration is open for 2027 batch students.", ("2027-01", "2027-12")),
+        ("Our graduate programme started in 2019.", None),
+    ],
+)
+def test_graduation_families(text: str, want: tuple | None) -> None:
+    found = graduation(text)
+    assert (None if found is None else (found.from_, found.to)) == want
