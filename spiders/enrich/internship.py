@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import re
 
+from spiders.enrich.text import windows
+
 _INTERN_TITLE = re.compile(
     r"\b(?:interns?|internships?|co-?op|coop|apprentice(?:ship)?s?|working\s+student|"
     r"werkstudent(?:in|en)?|\w*praktikum|\w*praktikant(?:in|en)?|stagiaire|alternance|alternant|"
@@ -90,8 +92,8 @@ _INTERN_TEXT = re.compile(
 
 
 def internship_text(text: str) -> bool:
-    """True when the opening of a posting addresses its reader as the intern (module doc)."""
-    return _INTERN_TEXT.search(text[:3000]) is not None
+    """True when a posting addresses its reader as the intern (module doc)."""
+    return any(_INTERN_TEXT.search(w) for w in windows(text, ("intern", "co-op"), 100, 60))
 
 
 def is_internship(title: str, employment_type: str | None) -> bool:

@@ -163,8 +163,8 @@ def _linked_places(text: str) -> list[Location]:
     return []
 
 
-def locations_from_text(text: str) -> list[Location]:
-    """Places from the first location line of ``text`` (see module doc); [] when none."""
+def _listed(text: str) -> list[Location]:
+    """Places of a location list: under a location heading, or a linked place line."""
     for line in lines_with(text, ("location",)):
         if _HEADING.search(line):
             found = _under_heading(text, text.find(line))
@@ -174,6 +174,14 @@ def locations_from_text(text: str) -> list[Location]:
         found = _linked_places(text)
         if found:
             return _dedupe(found)
+    return []
+
+
+def locations_from_text(text: str) -> list[Location]:
+    """Places from the first location line of ``text`` (see module doc); [] when none."""
+    found = _listed(text)
+    if found:
+        return found
     for line in lines_with(text, ("location", "based", "where")):
         for m in _LINE.finditer(line):
             phrase = next(g for g in m.groups() if g)
@@ -196,7 +204,14 @@ def locations(raw_locations: list[str], text: str) -> list[Location]:
         return locations_from_text(text)
     if "ocation" not in text:
         return raw
-    listed = locations_from_text(text)
+    listed = _listed(text)
+    if not listed:
+        for line in lines_with(text, ("location",)):
+            for m in _LINE.finditer(line):
+                listed = list(_parse_phrase(next(g for g in m.groups() if g)))
+                break
+            if listed:
+                break
     return listed if len(listed) > len(raw) and all(loc in listed for loc in raw) else raw
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from spiders.enrich.text import windows
 from store.models import Pay, Per
 from store.places import currency_of
 
@@ -45,6 +46,7 @@ _SALARY_WORD = re.compile(
     r"(?=\d)",
     re.IGNORECASE,
 )
+_SALARY_KEYS = ("stipend", "salary", "ctc", "remuneration", "compensation")
 _CURRENCY = {"₹": "INR", "$": None, "£": "GBP", "€": "EUR"}
 
 
@@ -99,10 +101,11 @@ def local_pay(text: str, countries: set[str]) -> Pay | None:
     currency = _local(countries)
     if currency is None:
         return None
-    for m in _SALARY_WORD.finditer(text):
-        found = _bare(text[m.end():m.end() + 60], currency, stipend=False, source="text")
-        if found is not None:
-            return found
+    for window in windows(text, _SALARY_KEYS, 0, 80):
+        for m in _SALARY_WORD.finditer(window):
+            found = _bare(window[m.end():m.end() + 60], currency, stipend=False, source="text")
+            if found is not None:
+                return found
     return None
 
 
