@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
 from spiders.enrich.duration import duration_months
@@ -9,6 +11,7 @@ from spiders.enrich.graduation import graduation
 from spiders.enrich.internship import internship_text, is_internship
 from spiders.enrich.locations import locations, locations_from_raw, locations_from_text
 from spiders.enrich.pay import pay_from_text
+from spiders.enrich.seasons import seasons
 from spiders.enrich.sponsorship import sponsorship
 from spiders.enrich.stipend import lakh_pay, local_pay, pay_from_field
 from store.models import Location, Pay
@@ -208,3 +211,20 @@ def test_sponsorship_families(text: str, want: str | None) -> None:
 def test_graduation_families(text: str, want: tuple | None) -> None:
     found = graduation(text)
     assert (None if found is None else (found.from_, found.to)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Join us as a 2027 Summer Intern. Candidates must be returning to school in the Fall "
+         "of 2027.", ["Summer 2027"]),
+        ("You must be enrolled full time in Fall 2027. Work 10 weeks during summer 2027.",
+         ["Summer 2027"]),
+        ("This is a Summer 2027 program. Spring and Fall 2027 internships are not available.",
+         ["Summer 2027"]),
+        ("Our internships are for 12 consecutive weeks during summer.", ["Summer 2027"]),
+        ("Be available to work full time during the summer.", []),
+    ],
+)
+def test_season_families(text: str, want: list[str]) -> None:
+    assert seasons("Intern", text, datetime(2027, 2, 1)) == want
