@@ -6,6 +6,7 @@ from datetime import datetime
 
 import pytest
 
+from spiders.enrich.degrees import degrees
 from spiders.enrich.duration import duration_months
 from spiders.enrich.graduation import graduation
 from spiders.enrich.internship import internship_text, is_internship
@@ -228,3 +229,18 @@ def test_graduation_families(text: str, want: tuple | None) -> None:
 )
 def test_season_families(text: str, want: list[str]) -> None:
     assert seasons("Intern", text, datetime(2027, 2, 1)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Currently enrolled in a Bachelor's degree program or higher in Physics.",
+         ["bachelor", "master", "phd"]),
+        ("Students pursuing B.Tech / B.E / MCA in CS", ["bachelor", "master"]),
+        ("Qualification:\nBE - B. Tech (IT)", ["bachelor"]),
+        ("enrolled in an undergraduate or in a graduate program of study", ["bachelor", "master"]),
+        ("Good knowledge of MS Word and Excel", []),
+    ],
+)
+def test_degree_families(text: str, want: list[str]) -> None:
+    assert degrees(text) == want
