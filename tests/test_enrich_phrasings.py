@@ -12,6 +12,7 @@ from spiders.enrich.graduation import graduation
 from spiders.enrich.internship import internship_text, is_internship
 from spiders.enrich.locations import locations, locations_from_raw, locations_from_text
 from spiders.enrich.pay import pay_from_text
+from spiders.enrich.remote import remote_from_text
 from spiders.enrich.seasons import seasons
 from spiders.enrich.sponsorship import sponsorship
 from spiders.enrich.stipend import lakh_pay, local_pay, pay_from_field
@@ -244,3 +245,18 @@ def test_season_families(text: str, want: list[str]) -> None:
 )
 def test_degree_families(text: str, want: list[str]) -> None:
     assert degrees(text) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Flexible Work Arrangements: Remote", "remote"),
+        ("This is a remote summer internship. Our U.S. hybrid policy: 3 days in the office.",
+         "remote"),
+        ("This internship will be a fully in-person experience in our Chicago office.", "onsite"),
+        ("You are available 5 days a week (full-time) for three months.", None),
+        ("You will work in the office 5 days a week.", "onsite"),
+    ],
+)
+def test_remote_families(text: str, want: str | None) -> None:
+    assert remote_from_text(text) == want
