@@ -6,6 +6,7 @@ from datetime import datetime
 
 import pytest
 
+from spiders.enrich.categories import categories
 from spiders.enrich.degrees import degrees
 from spiders.enrich.duration import duration_months
 from spiders.enrich.graduation import graduation
@@ -260,3 +261,14 @@ def test_degree_families(text: str, want: list[str]) -> None:
 )
 def test_remote_families(text: str, want: str | None) -> None:
     assert remote_from_text(text) == want
+
+
+def test_category_from_the_description_when_the_title_names_no_family() -> None:
+    text = ("As a software developer intern you will write backend services, review code with "
+            "our developers and ship software to production.")
+    assert categories("Acme", None, text) == ["software"]
+    # no family clearly leads: the role stays "other"
+    assert categories("Acme", None, "You will support our data team and our sales team.") == [
+        "other"]
+    # a title that names a family is not overruled by the text
+    assert categories("Marketing Intern", None, text) == ["marketing"]
