@@ -7,6 +7,7 @@ from datetime import datetime
 import pytest
 
 from spiders.enrich.categories import categories
+from spiders.enrich.deadline import deadline
 from spiders.enrich.degrees import degrees
 from spiders.enrich.duration import duration_months
 from spiders.enrich.graduation import graduation
@@ -272,3 +273,16 @@ def test_category_from_the_description_when_the_title_names_no_family() -> None:
         "other"]
     # a title that names a family is not overruled by the text
     assert categories("Marketing Intern", None, text) == ["marketing"]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Last date of application submission for the internship is 21st October'2027",
+         "2027-10-21"),
+        ("- @applicationDue 31 Oct 2027", "2027-10-31"),
+        ("Our last date of joining is 21 October 2027", None),
+    ],
+)
+def test_deadline_families(text: str, want: str | None) -> None:
+    assert deadline(text, datetime(2027, 9, 1), us_style=False) == want
