@@ -286,3 +286,21 @@ def test_category_from_the_description_when_the_title_names_no_family() -> None:
 )
 def test_deadline_families(text: str, want: str | None) -> None:
     assert deadline(text, datetime(2027, 9, 1), us_style=False) == want
+
+
+@pytest.mark.parametrize(
+    ("raw", "want"),
+    [
+        (["St. Petersburg, FL"], [("St. Petersburg", "Florida", "US")]),
+        (["Bad Oeynhausen"], [("Bad Oeynhausen", "Nordrhein-Westfalen", "DE")]),
+        (["Location: Plot 4, Hinjewadi Road, Pune – 411057"], [("Pune", "Maharashtra", "IN")]),
+        (["Cambridge"], []),  # several cities share the name: unknown
+    ],
+)
+def test_board_location_lines(raw: list[str], want: list[tuple]) -> None:
+    assert _places(locations_from_raw(raw)) == want
+
+
+def test_dutch_office_line() -> None:
+    assert _places(locations_from_text("* Kantoor in Amsterdam\n* Dagelijkse lunch")) == [
+        ("Amsterdam", "Noord-Holland", "NL")]

@@ -42,13 +42,15 @@ _LINE = re.compile(
 # "join our payments team in Singapore", "this internship in Berlin": a capitalised place
 # right after the opening's own noun (tried only when no location line names a place).
 _IN_PLACE = re.compile(
-    r"\b(?:team|internship|position|role|job|opportunity|placement|office)\s+"
+    r"\b(?i:team|internship|position|role|job|opportunity|placement|office|kantoor|büro)\s+"
     r"(?:(?:is\s+)?(?:located|based)\s+)?in\s+(?P<g>[A-Z][\w'’-]+(?:[ ,]+[A-Z][\w'’-]+){0,2})"
 )
 _OFFICE_WORDS = re.compile(r"\b(?:office|offices|hq|headquarters|campus|studio|our)\b\s*",
                            re.IGNORECASE)
-_SENTENCE_END = re.compile(r"\.\s+[A-Z]|\.$")
-_SENTENCES = re.compile(r"\.\s+(?=[A-Z])")
+# A period ends a sentence unless it ends "St." / "Mt." / "Ft." ("St. Petersburg, FL").
+_NOT_ABBR = r"(?<!\bSt)(?<!\bMt)(?<!\bFt)"
+_SENTENCE_END = re.compile(_NOT_ABBR + r"\.\s+[A-Z]|\.$")
+_SENTENCES = re.compile(_NOT_ABBR + r"\.\s+(?=[A-Z])")
 # A heading with nothing after it: the places are on the lines below.
 _HEADING = re.compile(
     r"^[\W_]*(?:(?:potential|possible|available|internship|job|work|office|primary)\s+){0,2}"
@@ -75,10 +77,14 @@ def _dedupe(found: list[Location]) -> list[Location]:
     return out
 
 
+_POSTCODE = re.compile(r"[\s,–-]+\d{4,6}\s*$")
+
+
 @lru_cache(maxsize=4096)
-def _parse_phrase(phrase: str) -> tuple[Location, ...]:
+def _parse_phrase(phrase: str, board: bool = False) -> tuple[Location, ...]:
     """The places a phrase names. Cached: a board repeats the same few location strings,
     parsing one costs ~50 µs, and the result depends on the phrase alone (frozen Locations)."""
+    phrase = _POSTCODE.sub("", phrase)  # "Pune – 411015"
     sentences = [s.strip(" .") for s in _SENTENCES.split(phrase)]
     if len(sentences) > 1 and all(0 < len(s) <= 40 for s in sentences):
         listed = [_parse_phrase(s) for s in sentences]
@@ -96,16 +102,16 @@ def _parse_phrase(phrase: str) -> tuple[Location, ...]:
     elif "," not in phrase and phrase.count("-") >= 2 and country_code(phrase.split("-")[0]):
         # "United States-California-San Diego", "USA-MI-Ann Arbor-KLA" (a site name last)
         phrase = ", ".join(reversed(phrase.split("-")[:3]))
-    found = parse_location(phrase)
+    found = parse_location(phrase, board)
     words = phrase.split()
     if not found and "," not in phrase and 2 <= len(words) <= 5:
         for k in (1, 2, 3):  # "Ghaziabad Uttar Pradesh": a city and its region, no comma
             if len(words) > k and regions_named(" ".join(words[-k:])):
-                found = parse_location(" ".join(words[:-k]) + ", " + " ".join(words[-k:]))
+                found = parse_location(" ".join(words[:-k]) + ", " + " ".join(words[-k:]), board)
                 break
     if not found and "," in phrase:
         for piece in phrase.split(","):
-            found.extend(parse_location(piece))
+            found.extend(parse_location(piece, board))
     return tuple(found)
 
 
@@ -113,7 +119,7 @@ def locations_from_raw(raw_locations: list[str]) -> list[Location]:
     """Every place the raw location strings name, in order, without duplicates."""
     found: list[Location] = []
     for raw in raw_locations:
-        found.extend(_parse_phrase(raw))
+        found.extend(_parse_phrase(raw, board=True))
     return _dedupe(found)
 
 
@@ -215,5 +221,5 @@ def locations(raw_locations: list[str], text: str) -> list[Location]:
     return listed if len(listed) > len(raw) and all(loc in listed for loc in raw) else raw
 
 
-_IN_KEYS = ("team in ", "internship in ", "position in ", "role in ", "job in ",
+_IN_KEYS = ("kantoor in ", "büro in ", "team in ", "internship in ", "position in ", "role in ", "job in ",
             "opportunity in ", "placement in ", "office in ", "located in ", "based in ")
