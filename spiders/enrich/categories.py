@@ -191,11 +191,11 @@ _OPENING = 2000
 def _leading(text: str) -> list[Category]:
     """The one family named at least twice and more often than any other in ``text``."""
     counts: dict[Category, int] = {}
-    for w in _normal(text)[1]:
+    joined, words = _normal(text)
+    for w in words:
         family = _WORD_FAMILY.get(w)
         if family is not None:
             counts[family] = counts.get(family, 0) + 1
-    joined = _normal(text)[0]
     for family, phrases in _PHRASES.items():
         for p in phrases:
             if p in joined:
