@@ -62,10 +62,13 @@ from spiders.ashby import ashby_location, ashby_pay, ashby_remote  # noqa: E402
 from spiders.classify import classify_entry  # noqa: E402
 from spiders.company import entry_company  # noqa: E402
 from spiders.enrich import enrich  # noqa: E402
+from spiders.enrich.locations import locations_from_raw  # noqa: E402
+from spiders.enrich.stipend import pay_from_field  # noqa: E402
 from spiders.greenhouse import greenhouse_pay  # noqa: E402
 from spiders.lever import lever_pay  # noqa: E402
 from spiders.text import html_to_text, tidy_text  # noqa: E402
 from store.models import Pay, Posting  # noqa: E402
+from store.places import currency_of  # noqa: E402
 
 CORPUS_DIR = ROOT / "tests" / "fixtures" / "corpus"
 WRITTEN = ROOT / "tests" / "fixtures" / "enrichment" / "corpus.jsonl"
@@ -139,11 +142,16 @@ def _text(inp: dict) -> str:
     return tidy_text(description)
 
 
-def _structured(inp: dict) -> dict[str, Any]:
+def _structured(inp: dict) -> dict[str, Any]:  # noqa: C901 - one branch per API
     """Posting fields from the API's structured values, read as each spider reads them."""
     s: dict[str, Any] = inp.get("structured") or {}
     out: dict[str, Any] = {}
     pay: Pay | None = None
+    # a dataset's amounts without a currency are in the currency of the one country its
+    # location line names (Adzuna answers in the local currency of each country)
+    countries = {loc.country for loc in locations_from_raw(
+        [str(x) for x in inp.get("raw_locations") or [] if x]) if loc.country}
+    local = currency_of(next(iter(countries))) if len(countries) == 1 else None
     if isinstance(s.get("pay"), dict) and {"min", "max"} & set(s["pay"]):
         raw = s["pay"]
         per = raw.get("per") or raw.get("interval")
@@ -151,9 +159,13 @@ def _structured(inp: dict) -> dict[str, Any]:
                                   "currency": raw.get("currency"),
                                   "per": per if per in ("hour", "day", "week", "month", "year") else None,
                                   "source": "structured"})
-    pay = pay or _dataset_pay(s, "salary_") or _dataset_pay(s, "job_", "_salary")
+    pay = pay or _dataset_pay(s, "salary_", local=local)
+    pay = pay or _dataset_pay(s, "job_", "_salary", local=local)
     pay = pay or greenhouse_pay(s.get("pay_input_ranges")) or lever_pay(s.get("salaryRange"))
     pay = pay or ashby_pay(s.get("compensation"))
+    # a board's free-text stipend/salary field ("3 LPA - 4 LPA", "35K - 45K per month")
+    for key, stipend in (("Stipend", True), ("stipend", True), ("salary", False)):
+        pay = pay or pay_from_field(s.get(key), countries, stipend=stipend)
     if pay is not None and (pay.min is not None or pay.max is not None):
         out["pay"] = pay
     remote = ashby_remote(s) if ("workplaceType" in s or "isRemote" in s) else None
@@ -193,7 +205,8 @@ def _number(value: object) -> float | None:
         return None
 
 
-def _dataset_pay(s: dict[str, Any], prefix: str, infix: str = "salary_") -> Pay | None:
+def _dataset_pay(s: dict[str, Any], prefix: str, infix: str = "salary_",
+                 local: str | None = None) -> Pay | None:
     """A job dataset's salary fields ("salary_min", "job_min_salary", ...) as structured pay.
 
     Without a stated period a yearly-sized amount (>= 10 000) is a year's pay, as the text
@@ -212,6 +225,7 @@ def _dataset_pay(s: dict[str, Any], prefix: str, infix: str = "salary_") -> Pay 
                str(period or "").strip().lower())
     if per is None and (low or high or 0) >= 10_000:
         per = "year"
+    currency = currency or local
     if per is None or not currency:
         return None
     return Pay(min=low, max=high, currency=str(currency).upper(), per=per, source="structured")

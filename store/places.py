@@ -60,14 +60,16 @@ CITY_ALIASES: dict[str, str] = {
     "san francisco bay area": "San Francisco", "la": "Los Angeles",
     "washington dc": "Washington", "washington d c": "Washington", "dc": "Washington",
     "bangalore": "Bengaluru", "bombay": "Mumbai", "madras": "Chennai", "calcutta": "Kolkata",
-    "gurgaon": "Gurugram", "saigon": "Ho Chi Minh City", "peking": "Beijing",
+    "gurgaon": "Gurugram", "banglore": "Bengaluru", "bengalore": "Bengaluru",
+    "ahemdabad": "Ahmedabad", "ahmadabad": "Ahmedabad", "saigon": "Ho Chi Minh City", "peking": "Beijing",
     "frankfurt am main": "Frankfurt", "munchen": "Munich", "koln": "Cologne",
 }
-# Aliases that are abbreviations: a posting shows the canonical name instead ("NYC" ->
-# "New York"); older names ("Bangalore") are shown as written.
+# Aliases that are abbreviations or misspellings: a posting shows the canonical name instead
+# ("NYC" -> "New York", "Banglore" -> "Bengaluru"); older names ("Bangalore") are shown as
+# written.
 _SHOWN_CANONICAL = frozenset({"nyc", "new york city", "sf", "bay area", "sf bay area",
                               "san francisco bay area", "la", "washington dc",
-                              "washington d c", "dc"})
+                              "washington d c", "dc", "banglore", "bengalore", "ahemdabad"})
 # Short region and country codes that title suffixes use ("Production Operator - QLD");
 # US two-letter state codes are left out: too many are English words (IN, OR, ME, OK, HI).
 TITLE_PLACE_CODES: frozenset[str] = frozenset(

@@ -19,13 +19,14 @@ from spiders.enrich.deadline import deadline
 from spiders.enrich.degrees import degrees
 from spiders.enrich.duration import duration_months
 from spiders.enrich.graduation import graduation
-from spiders.enrich.internship import internship_line, is_internship
-from spiders.enrich.locations import locations_from_raw, locations_from_text
+from spiders.enrich.internship import internship_line, internship_text, is_internship
+from spiders.enrich.locations import locations, locations_from_raw
 from spiders.enrich.pay import country_hint, pay_from_text
 from spiders.enrich.remote import remote_mode
 from spiders.enrich.seasons import seasons
 from spiders.enrich.sections import BOILERPLATE, MAX_CHARS, PAY_DROP, readable
 from spiders.enrich.sponsorship import sponsorship
+from spiders.enrich.stipend import lakh_pay, local_pay
 from spiders.enrich.text import squash
 from store.models import Posting
 
@@ -77,9 +78,9 @@ def enrich(posting: Posting, now: datetime, *, copy: bool = True) -> Posting:
     reference = _reference(p.posted_at, now)
 
     p.is_internship = (p.is_internship or is_internship(title, p.employment_type)
-                       or internship_line(whole))
+                       or internship_line(whole) or internship_text(text))
     if not p.locations:
-        p.locations = locations_from_raw(p.raw_locations) or locations_from_text(text)
+        p.locations = locations(p.raw_locations, text)
     elif all(loc.city is None and loc.region is None for loc in p.locations):
         # the API gave only countries (Workday): the raw strings may name the city, and are
         # kept only when they agree with the structured countries
@@ -95,6 +96,11 @@ def enrich(posting: Posting, now: datetime, *, copy: bool = True) -> Posting:
         # the board's location line or the text decides which dollar it is
         hint = countries or country_hint([" ".join(p.raw_locations), text])
         p.pay = pay_from_text(pay_text, hint)
+        # "Stipend - 15k per month" (the intern's own pay) before "CTC: 7-9 LPA"
+        if p.pay is None and len(countries) == 1:
+            p.pay = local_pay(pay_text, countries)
+        if p.pay is None and ("LPA" in pay_text or "akh" in pay_text or "Lac" in pay_text):
+            p.pay = lakh_pay(pay_text)
     if not p.seasons and p.is_internship:
         p.seasons = seasons(title, text, reference)
     if p.graduation is None:

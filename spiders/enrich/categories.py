@@ -12,7 +12,9 @@ are ``operations``; finance, sales, partnerships, consulting and banking are ``b
 "hardware design", "analog design" and "design verification" are ``hardware``, not
 ``design``; "quantitative research" is ``quant``. Legal counsel, healthcare, trades and
 manufacturing floor roles are ``other``. "Other" is given only when the title is a real
-role that no family fits, never for a bare "Summer Intern 2027".
+role that no family fits, never for a bare "Summer Intern 2027". A title that names no
+family ("Google", "Technology Trainee") takes the family the description's opening names
+most (at least twice, and more often than any other), else "other".
 
 Matching is by words and phrases of the lower-cased text (set and substring look-ups, no
 regular expression per family), so a title costs a few microseconds.
@@ -176,6 +178,32 @@ def categories(title: str, team: str | None, description: str) -> list[Category]
         if found:
             return found
     if rest:
-        return ["other"]
+        # a title that names no family ("Google", "Technology Trainee"): the family the
+        # description's opening names most, if it clearly leads; else "other"
+        return _leading(description[:_OPENING]) or ["other"]
     opening = _match(description[:200])
     return opening if len(opening) == 1 else []
+
+
+_OPENING = 2000
+
+
+def _leading(text: str) -> list[Category]:
+    """The one family named at least twice and more often than any other in ``text``."""
+    counts: dict[Category, int] = {}
+    joined, words = _normal(text)
+    for w in words:
+        family = _WORD_FAMILY.get(w)
+        if family is not None:
+            counts[family] = counts.get(family, 0) + 1
+    for family, phrases in _PHRASES.items():
+        for p in phrases:
+            if p in joined:
+                counts[family] = counts.get(family, 0) + joined.count(p)
+    if not counts:
+        return []
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    top, n = ranked[0]
+    if n >= 2 and (len(ranked) == 1 or n > ranked[1][1]):
+        return [top]
+    return []

@@ -2,7 +2,9 @@
 
 Dates after a deadline phrase ("Application deadline:", "apply by", "applications close
 (on)", "closing date", "deadline to apply", "submit ... by", "no later than") in the forms
-"15 January 2027", "January 15, 2027", "Jan 15th", "2027-01-15", "15/01/2027".
+"15 January 2027", "January 15, 2027", "Jan 15th", "2027-01-15", "15/01/2027",
+"21st October'2027"; also "Last date of application submission for Internship is ...",
+"applicationDue 31 Oct 2027".
 A numeric date is read month-first for a US posting ("01/15/2027") and day-first elsewhere
 ("15/01/2027"), unless only one reading is a valid date.
 A date without a year is the next such day on or after the posting date.
@@ -26,10 +28,12 @@ _TRIGGER = (r"(?:application\s+deadline|deadline(?:\s+(?:to|for)\s+(?:apply|appl
             r"(?:close|closes|closing|"
             r"are\s+due|due|must\s+be\s+(?:received|submitted)\s+by)|closing\s+(?:date|on)|closes\s+on|"
             r"no\s+later\s+than|(?:submit|send)\s+[^.\n]{0,40}?\s+by|last\s+date\s+(?:to\s+apply|for\s+"
-            r"applications?)|applications?\s+(?:are\s+|will\s+be\s+)?(?:open|accepted|received)"
+            r"applications?|of\s+application(?:\s+submission)?(?:\s+for\s+[^.\n\d]{0,30}?)?)|"
+            r"application\s*due|applications?\s+(?:are\s+|will\s+be\s+)?(?:open|accepted|received)"
             r"\s+until|valid\s+through|(?:job\s+)?posting\s+end\s+date)")
 _GAP = r"[^.\n\d]{0,25}?"
-_DMY = rf"(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{MONTH_RE}),?\s*(?P<y1>20\d{{2}})?"
+_DMY = (rf"(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{MONTH_RE}),?\s*['’]?"
+        rf"(?P<y1>20\d{{2}})?")
 _MDY = rf"(?P<m2>{MONTH_RE})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s*(?P<y2>20\d{{2}}))?"
 _ISO = r"(?P<iy>20\d{2})-(?P<im>\d{2})-(?P<id>\d{2})"
 _NUM = r"(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<c>20\d{2}|\d{2})\b"

@@ -4,7 +4,10 @@ Read from phrases that name a degree: "Bachelor's", "BS/MS", "B.Tech", "undergra
 "Master's", "MSc", "MBA", "PhD", "doctoral". "Graduate students" alone names no degree
 (master or PhD?) and is skipped; so are "MS Office", "Master data" and "BA" outside a
 degree context. Short upper-case forms (BS, BA, MS) are matched case-sensitively.
-"Undergraduate and graduate students" names both. Dutch HBO is a bachelor's level, WO a
+"Undergraduate and graduate students" names both. "A Bachelor's degree program or
+higher" names all three ("a minimum of a bachelor's degree" stays a bachelor's: labels
+differ on it). "MCA" is a master's,
+"B.E" and "B. Tech" bachelor's. Dutch HBO is a bachelor's level, WO a
 master's ("HBO/WO werk- en denkniveau").
 """
 
@@ -16,22 +19,23 @@ from spiders.enrich.text import windows
 from store.models import Degree
 
 _BACHELOR_WORDS = re.compile(
-    r"\b(?:bachelor|bachelors|bachelor['’]s|b\.sc|bsc|b\.tech|btech|beng|b\.eng|b\.com|"
+    r"\b(?:bachelor|bachelors|bachelor['’]s|b\.sc|bsc|b\.\s?tech|btech|beng|b\.eng|b\.com|"
     r"undergrad|undergrads|undergraduate|undergraduates|licenciatura)\b|"
     r"\b(?:ba|bsc|b\.sc)\s*\(hons\)",
     re.IGNORECASE,
 )
 _BACHELOR_ABBR = re.compile(
-    r"(?<![\w.])(?:B\.S\.|B\.A\.|B\.E\.|BS(?=\s*(?:/|,|or\b|and\b|in\b|degree))|"
+    r"(?<![\w.])(?:B\.S\.|B\.A\.|B\.E\.|B\.E(?=\s*(?:/|,|-))|BS(?=\s*(?:/|,|or\b|and\b|in\b|degree))|"
     r"BA(?=\s*(?:/\s*BS|degree|in\s+[A-Z]))|BE(?=\s*/\s*B\.?Tech))"
 )
 _MASTER_WORDS = re.compile(
     r"\b(?:master['’]?s|masters|master(?=\s+(?:degree|of\s+(?:science|arts|engineering|"
-    r"business)|in\b|student|program))|m\.sc|msc|m\.tech|mtech|meng|m\.eng|mba|"
+    r"business)|in\b|student|program))|m\.sc|msc|m\.\s?tech|mtech|meng|m\.eng|mba|mca|"
     r"postgraduate|post-graduate|master\s*(?:1|2|ii)|"
     r"(?<=bachelor\sor\s)master|(?<=bachelor/)master|(?<=bachelor\sand\s)master|"
     r"(?<=\sen\s)master|(?<=undergraduate\sand\s)graduate|(?<=undergraduate\sor\s)graduate|"
-    r"(?<=undergraduate/)graduate|(?<=undergraduate\s/\s)graduate)\b",
+    r"(?<=undergraduate/)graduate|(?<=undergraduate\s/\s)graduate|"
+    r"(?<=undergraduate\sor\sin\sa\s)graduate|(?<=undergraduate\sor\sa\s)graduate)\b",
     re.IGNORECASE,
 )
 _MASTER_ABBR = re.compile(
@@ -42,9 +46,14 @@ _MASTER_ABBR = re.compile(
 _DUTCH_BACHELOR = re.compile(r"\bHBO\b|\bhbo-?(?:niveau|opleiding|denk)")
 _DUTCH_MASTER = re.compile(r"(?:\bHBO\s*/\s*|\b)WO\b(?!\w)(?=[\s/-]*(?:niveau|denk|opleiding|student|"
                            r"master|werk|$|[,.)]))|\bwo-?(?:niveau|opleiding)")
+# "a Bachelor's degree program or higher": every level.
+_OR_HIGHER = re.compile(
+    r"\bbachelor['’]?s?\s+(?:degree\s+)?(?:program(?:me)?\s+)?or\s+(?:higher|above)\b",
+    re.IGNORECASE,
+)
 _PHD = re.compile(r"\b(?:ph\.?\s?d\.?s?|doctoral|doctorate|dphil)(?!\w)", re.IGNORECASE)
 # The patterns run only near these words (lower-case keys, then case-sensitive ones).
-_KEYS = ("hbo", "bachelor", "undergrad", "master", "phd", "ph.d", "doctor", "mba", "b.", "m.", "bsc",
+_KEYS = ("hbo", "bachelor", "mca", "undergrad", "master", "phd", "ph.d", "doctor", "mba", "b.", "m.", "bsc",
          "msc", "btech", "mtech", "beng", "meng", "postgrad", "post-grad", "dphil",
          "licenciatura")
 _UPPER_KEYS = ("BS", "MS", "BA", "BE", "HBO", "WO")
@@ -59,6 +68,8 @@ def degrees(text: str) -> list[Degree]:
     def has(*patterns: re.Pattern[str]) -> bool:
         return any(p.search(w) for p in patterns for w in near)
 
+    if has(_OR_HIGHER):
+        return ["bachelor", "master", "phd"]
     found: list[Degree] = []
     if has(_BACHELOR_WORDS, _BACHELOR_ABBR, _DUTCH_BACHELOR):
         found.append("bachelor")

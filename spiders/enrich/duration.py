@@ -2,7 +2,10 @@
 
 "Minimum 3 months" = 3, "6-month placement" = 6, "3-6 months internship" = 3,
 "12 weeks" = 3 (weeks / 4, so 10 weeks = 2.5), "year-long placement" = 12,
-"Duration: 6 months", "(6 mois)", "Stage de 6 mois", "Praktikum für 12 Monate".
+"Duration: 6 months", "(6 mois)", "Stage de 6 mois", "Praktikum für 12 Monate",
+"minimaal 2,5 maanden" (a decimal comma), "twelve (12) week", "12 consecutive weeks",
+"a 6-month (January–June) paid co-op", "a 12-week, paid, in-person internship", "the
+internship will be of 8 to 12 weeks", "the internship duration is one year".
 A length counts only next to the opening ("12-week internship", "the internship lasts 10
 weeks", "interns spend 12 weeks", "duration", "minimum of", "work term") or, in an
 internship posting, after "for" ("join us for six months"): "3+ years of experience",
@@ -23,15 +26,16 @@ _N = NUMBER_RE
 _N_FIRST = r"\d" + "".join(sorted({word[0] for word in NUMBER_WORDS}))
 _UNIT = (r"(?P<u>weeks?|months?|mos?|wks?|semesters?|years?|monate?n?|mois|mesi|meses|"
          r"wochen|semaines|settimane|semanas|maanden|weken)")
-_SPAN = (rf"(?P<n>{_N})(?:\s*(?:-|–|to|or|and|bis|à|a)\s*(?P<n2>{_N}))?(?:\+)?[\s-]*{_UNIT}"
-         r"(?![\w-])")
-_ROLE = (r"(?:[\w-]+\s+){0,3}?(?:intern(?:ship)?s?|placements?|co-?op|programme|program|"
+_SPAN = (rf"(?P<n>{_N})(?:\s*\(\d{{1,2}}\))?(?:\s*(?:-|–|to|or|and|bis|à|a)\s*(?P<n2>{_N}))?"
+         rf"(?:\+)?[\s-]*(?:consecutive\s+|full[- ]time\s+)?{_UNIT}(?![\w-])")
+_ROLE = (r"(?:[\w-]+,?\s+){0,3}?(?:intern(?:ship)?s?|placements?|co-?op|programme|program|"
          r"contract|work\s+term|term|apprenticeship|traineeship|stage|"
          r"praktikum|opportunity|summer)\b")
-_BEFORE_ROLE = fast_regex(_N_FIRST, rf"\b{_SPAN}[\s,-]+(?:long\s+)?{_ROLE}", re.IGNORECASE)
+_BEFORE_ROLE = fast_regex(
+    _N_FIRST, rf"\b{_SPAN}(?:\s*\([^)]{{0,40}}\))?[\s,-]+(?:long\s+)?{_ROLE}", re.IGNORECASE)
 _LABELLED = fast_regex(
     "adflmprsw",
-    rf"\b(?:duration|length|period|minimum(?:\s+of)?|min\.?|at\s+least|lasts?|lasting|"
+    rf"\b(?:duration|length|period|minimum(?:\s+of)?|minimaal|min\.?|at\s+least|lasts?|lasting|"
     rf"runs?\s+for|running\s+for|for\s+a\s+period\s+of|spans?|spend|dauer|durée|duración|"
     rf"work\s+term)(?:\b|(?<=\.))\s*(?:minimale?\s*|minimum\s*)?"
     rf"(?:of\s+|is\s+|:\s*|-\s*|the\s+internship\s*:?\s*)?"
@@ -49,7 +53,7 @@ _PAREN = re.compile(rf"\(\s*{_SPAN}\s*[,;)]", re.IGNORECASE)
 _ROLE_LASTS = fast_regex(
     "cip",
     rf"\b(?:intern(?:ship)?s?|placements?|co-?ops?|program(?:me)?s?)\s+(?:[\w'’-]+\s+){{0,3}}?"
-    rf"(?:will\s+)?(?:is|are|lasts?|runs?|spans?)\s+(?:for\s+)?(?:approximately\s+|about\s+|"
+    rf"(?:will\s+)?(?:is|are|be\s+of|lasts?|runs?|spans?|for)\s+(?:for\s+)?(?:approximately\s+|about\s+|"
     rf"between\s+)?{_SPAN}",
     re.IGNORECASE,
 )
@@ -67,7 +71,8 @@ _YEAR_LONG = re.compile(
     r"\bplacement\s+year\b|\byear\s+in\s+industry\b",
     re.IGNORECASE,
 )
-_EXPERIENCE_AFTER = re.compile(r"^\s*(?:of\s+)?(?:\w+\s+){0,2}?(?:experience|exp\b)", re.I)
+_EXPERIENCE_AFTER = re.compile(
+    r"^\s*(?:of\s+)?(?:\w+\s+){0,2}?(?:experience|exp\b|service|employment|tenure)", re.I)
 # A span of something else: a take-home assignment, training, notice, the hiring process.
 _OTHER_SPAN = re.compile(
     r"\b(?:to\s+(?:complete|finish|submit|respond|hear)|assignments?|assessments?|take[- ]home|"
@@ -97,17 +102,19 @@ def duration_months(text: str, internship: bool = True) -> float | None:
     patterns = [_LABELLED, _BEFORE_ROLE, _ROLE_LASTS, _ROLE_OF, _SPAN_LONG, _PAREN]
     if internship:
         patterns.append(_FOR)
-    near = windows(text, _KEYS, 120, 40)
+    near = windows(text, _KEYS, 120, 60)
     for pattern in patterns:
         for chunk in near:
             for m in pattern.finditer(chunk):
-                if _EXPERIENCE_AFTER.match(chunk[m.end() : m.end() + 40]):
-                    continue
+                named = pattern is _BEFORE_ROLE and not m["u"].lower().startswith("y")
+                if not named and _EXPERIENCE_AFTER.match(chunk[m.end() : m.end() + 40]):
+                    continue  # "a 6-month co-op experience" is the co-op's length
                 if _OTHER_SPAN.search(chunk, m.start(), min(len(chunk), m.end() + 40)):
                     continue
                 if _UP_TO.search(chunk, max(0, m.start("n") - 12), m.start("n")):
                     continue  # "lasts up to 12 weeks" is the longest, not the minimum
-                if m["u"].lower().startswith("y") and pattern is not _BEFORE_ROLE:
+                if m["u"].lower().startswith("y") and pattern is not _BEFORE_ROLE and not (
+                        pattern is _LABELLED and m[0].lower().startswith(("duration", "dur"))):
                     continue
                 value = _months(number(m["n"]), m["u"])
                 if value is not None and 0 < value <= 24:

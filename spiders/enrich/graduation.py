@@ -7,7 +7,10 @@
 - "graduating between 2026 and 2027", "Class of 2027 and 2028" -> 2026-01 .. 2027-12
 - "graduating in Fall 2026 or Spring 2027", "completed their degree in 2025 or 2026"
 - "graduation date of December 2026 or later", "graduating in or after December 2025"
-  -> from the month, to unknown (an open window is kept open)
+  -> from the month, to unknown (an open window is kept open); a plain "after December
+  2024" starts the month after (2025-01), "after 2024" at 2025-01
+- "grad date between May 2028 and May 2029", "Year of Graduation: 2025, 2026",
+  "2026 graduating students", "2026 batch students"
 - "graduating between December 2025-June 2026" -> 2025-12 .. 2026-06
 - "graduating no later than June 2027" / "by June 2027" -> from unknown, to 2027-06
 - "final-year students", "recent graduates" (no year) -> unknown
@@ -35,6 +38,7 @@ _DATE1 = _date(1)
 _DATE2 = _date(2)
 _TRIGGER = (
     r"(?:graduat(?:ing|ion|e[sd]?\s+(?=in|by|between|from|before|no\s+later|after|during))|"
+    r"grad(?:uate)?\s+date|"
     r"class\s+of|conferral|complet\w*\s+(?:(?:your|their|a|the)\s+)?(?:degree|studies)|"
     r"degree\s+completion)"
 )
@@ -50,7 +54,8 @@ _AFTER = re.compile(
     re.IGNORECASE,
 )
 _FROM_ON = re.compile(
-    rf"{_TRIGGER}{_FILLER}(?:(?:in|on)\s+or\s+after|after|no\s+earlier\s+than)\s+{_DATE1}",
+    rf"{_TRIGGER}{_FILLER}(?:(?P<on>(?:in|on)\s+or\s+after|no\s+earlier\s+than)|after)\s+"
+    rf"{_DATE1}",
     re.IGNORECASE,
 )
 _BEFORE = re.compile(
@@ -58,15 +63,16 @@ _BEFORE = re.compile(
     re.IGNORECASE,
 )
 _AT = re.compile(
-    rf"{_TRIGGER}{_FILLER}(?:in|of|:|on|date|by)?\s*{_DATE1}(?P<or>\s+or\s+{_DATE2})?",
+    rf"{_TRIGGER}{_FILLER}(?:in|of|:|on|date|by)?\s*{_DATE1}(?P<or>(?:\s+or|\s*,)\s+{_DATE2})?",
     re.IGNORECASE,
 )
-_YEAR_GRADS = re.compile(r"\b(20\d{2})\s+(?:graduates|grads)\b", re.IGNORECASE)
+_YEAR_GRADS = re.compile(
+    r"\b(20\d{2})\s+(?:graduates|grads|graduating\s+students|batch\s+students)\b", re.IGNORECASE)
 _AT_YEAR_RANGE = re.compile(
     r"(?:graduat\w*|class\s+of)\s+(?:in\s+)?(20\d{2})\s*(?:-|–|/|or|to|and)\s*(20\d{2}|\d{2})\b",
     re.IGNORECASE,
 )
-_KEYS = ("graduat", "class of", "complet", "conferral", "grads")
+_KEYS = ("graduat", "class of", "complet", "conferral", "grads", "grad date", "batch students")
 
 
 def _month(m: re.Match[str], n: int, default: int) -> int:
@@ -92,8 +98,16 @@ def _one(text: str) -> Graduation | None:
         return _window(_fmt(m["y1"], _month(m, 1, 1)), _fmt(m["y2"], _month(m, 2, 12)))
     if m := _AT_YEAR_RANGE.search(text):
         return _window(_fmt(m[1], 1), _fmt(str(two_digit_year(m[2])), 12))
-    if m := _AFTER.search(text) or _FROM_ON.search(text):
+    if m := _AFTER.search(text):
         return _window(_fmt(m["y1"], _month(m, 1, 1)), None)
+    if m := _FROM_ON.search(text):
+        if m["on"]:
+            return _window(_fmt(m["y1"], _month(m, 1, 1)), None)
+        # plain "after December 2024" is from the month after (2025-01)
+        year, month_ = int(m["y1"]), _month(m, 1, 12) + 1
+        if month_ > 12:
+            year, month_ = year + 1, 1
+        return _window(_fmt(str(year), month_), None)
     if m := _BEFORE.search(text):
         return _window(None, _fmt(m["y1"], _month(m, 1, 12)))
     if m := _AT.search(text):

@@ -3,25 +3,34 @@
 Internship words: intern, internship, co-op, (industrial/summer/year) placement,
 apprentice(ship), working student (Werkstudent), industrial year / year in industry,
 "Summer Analyst" / "Summer Associate", Praktikum (also "Pflichtpraktikum"), Praktikant,
-Ausbildung and duales Studium (German apprenticeships), stagiaire, alternance.
+Ausbildung and duales Studium (German apprenticeships), stagiaire, alternance, Dutch and
+French "stage" ("Stage Buying Support", "Afstudeerstage Finance", "Stage développeur"),
+"Student Trainee" (a trainee post for enrolled students). The raw employment type may list
+several values ("Full Time, Internship"): any one of them saying internship counts.
 Not internships: "internal", "international", "internet" (whole-word match), and roles that
 look after interns ("Intern Mentor", "University Recruiter, Internships",
 "Internship Program Manager"). The description is not read for words: "we also hire
 interns" in a full-time posting would make every posting an internship; only a page's own
 job-type line near the top counts (:func:`internship_line`: "Internship" alone on a line,
-"Job Type: Full-Time, Intern").
+"Job Type: Full-Time, Intern"), and sentences that address the reader as this opening's
+intern (:func:`internship_text`: "As a Full Stack Developer Intern, you will",
+"Responsibilities of the Intern:", "This is a 12-week internship", "We are seeking a few
+motivated Summer Intern to join", "Join us for a unique 12-14 week paid internship").
 """
 
 from __future__ import annotations
 
 import re
 
+from spiders.enrich.text import windows
+
 _INTERN_TITLE = re.compile(
     r"\b(?:interns?|internships?|co-?op|coop|apprentice(?:ship)?s?|working\s+student|"
     r"werkstudent(?:in|en)?|\w*praktikum|\w*praktikant(?:in|en)?|stagiaire|alternance|alternant|"
     r"ausbildung|azubi|auszubildende[rn]?|duales?\s+studium|duale[rn]?\s+student(?:in)?|"
     r"industrial\s+(?:year|placement|trainee)|year\s+in\s+industry|sandwich\s+placement|"
-    r"placement(?:\s+year)?|summer\s+(?:analyst|associate|student)|student\s+researcher)\b",
+    r"placement(?:\s+year)?|summer\s+(?:analyst|associate|student)|student\s+researcher|"
+    r"student\s+trainee|(?:afstudeer|meewerk|snuffel|onderzoeks|werk|eind|bachelor|master)stage)\b",
     re.IGNORECASE,
 )
 # Roles about interns rather than for them.
@@ -42,7 +51,12 @@ _PLACEMENT_JOB = re.compile(
     re.IGNORECASE,
 )
 # French "Stage" leads the title: "Stage - Assistant Marketing", "Stage (6 mois) ...".
-_STAGE_LEAD = re.compile(r"^\s*stage\s*[-–:(|]", re.IGNORECASE)
+# Dutch/French "Stage" leads the title: "Stage Buying Support", "Stage développeur"; not the
+# theatre jobs ("Stage Manager", "Stage Technician", "Stage Hand", "Stage Crew").
+_STAGE_LEAD = re.compile(
+    r"^\s*stage\s*(?:[-–:(|]|(?!(?:manager|management|technician|tech|hand|crew|door|"
+    r"director|designer|lighting|sound|carpenter|electrician|assistant\s+manager)\b)[^\W\d_])",
+    re.IGNORECASE)
 _INTERN_TYPE = re.compile(
     r"^\s*(?:intern(?:ship)?|co-?op|apprentice(?:ship)?|working\s+student|stage|praktikum|"
     r"trainee(?:ship)?|placement|student)\s*$",
@@ -64,9 +78,28 @@ def internship_line(text: str) -> bool:
     return _TYPE_LINE.search(text[:1500]) is not None
 
 
+# The reader addressed as this opening's intern, in the posting's own words.
+_INTERN_TEXT = re.compile(
+    r"\bas\s+an?\s+(?:[\w/&+.-]+\s+){0,5}intern\b(?!\s+(?:mentor|manager|coordinator))"
+    r"|\b(?:responsibilities|duties|role)\s+of\s+the\s+intern\b"
+    r"|\bthis\s+(?:is\s+an?\s+)?(?:[\w-]+[ ,]+){0,4}?(?:internship|co-op)\s+(?:is|offers|will|runs|"
+    r"lasts|during|for|position|opportunity|program(?:me)?\s+(?:is|offers|will))\b"
+    r"|\b(?:seeking|looking\s+for|hiring)\s+(?:[\w()-]+\s+){0,6}?interns?\s+(?:\([^)]*\)\s+)?"
+    r"to\s+join\b"
+    r"|\bjoin\s+(?:us|our\s+team)\s+(?:for|as)\s+an?\s+(?:[\w-]+\s+){0,4}?(?:internship|intern)\b",
+    re.IGNORECASE,
+)
+
+
+def internship_text(text: str) -> bool:
+    """True when a posting addresses its reader as the intern (module doc)."""
+    return any(_INTERN_TEXT.search(w) for w in windows(text, ("intern", "co-op"), 100, 60))
+
+
 def is_internship(title: str, employment_type: str | None) -> bool:
     """True when the title or the raw employment type says internship (see module doc)."""
-    if employment_type and _INTERN_TYPE.match(employment_type):
+    if employment_type and any(_INTERN_TYPE.match(part)
+                               for part in re.split(r"[,;/|]", employment_type)):
         return True
     if _STAGE_LEAD.match(title):
         return True

@@ -6,6 +6,14 @@ this job's place ("Location: Singapore", "Office location: ...", "This role is b
 London", "Based in London or remote (UK)"), else from "our team in Singapore" / "this
 internship in Berlin" (a known place right after the opening's noun). Sentences about the company ("offices in
 London, Dublin, Paris", "headquartered in Toronto") are never read.
+A location heading alone on its line ("**Location**", "Locations for all SDE internships:",
+"... one of the following locations:") is read from the lines under it, one place list a
+line ("San Jose, San Francisco, Austin", "Austin, TX, USA | Cupertino, CA, USA",
+"• CA (Berkeley, Cupertino)": a state and its cities), until a line names no place. A line
+near the top made only of linked places ("[Bellevue, WA](...) • [Seattle, WA](...)") is a
+location line too. A list of "City, ST." sentences ("Rahway, NJ. West Point, PA.") gives
+every city. When the text lists the raw location's places and more, the text's list wins
+(the board shows one of them).
 A country-only entry is dropped when a more precise entry in the same country exists.
 """
 
@@ -17,9 +25,11 @@ from functools import lru_cache
 from spiders.enrich.places import parse_location, strip_work_mode
 from spiders.enrich.text import lines_with
 from store.models import Location
+from store.places import country_code, regions_named
 
 _LINE = re.compile(
-    r"^[ \t*•\-]*(?:job\s+|work\s+|office\s+|primary\s+)?locations?\s*(?:\([^)]*\))?\s*[:\-–]"
+    r"^[ \t*•\-]*(?:(?:potential|possible|available|internship|job|work|office|primary)\s+){0,2}"
+    r"locations?\s*(?:\([^)]*\))?\s*[:\-–]"
     r"\s*(?P<a>[^\n]{2,120})$"
     r"|^[ \t*•\-]*(?:where|based\s+in)\s*:\s*(?P<b>[^\n]{2,120})$"
     r"|\b(?:this|the)\s+(?:role|position|internship|job|opportunity|placement)\s+(?:is|will\s+be)"
@@ -32,12 +42,28 @@ _LINE = re.compile(
 # "join our payments team in Singapore", "this internship in Berlin": a capitalised place
 # right after the opening's own noun (tried only when no location line names a place).
 _IN_PLACE = re.compile(
-    r"\b(?:team|internship|position|role|job|opportunity|placement|office)\s+"
+    r"\b(?i:team|internship|position|role|job|opportunity|placement|office|kantoor|büro)\s+"
     r"(?:(?:is\s+)?(?:located|based)\s+)?in\s+(?P<g>[A-Z][\w'’-]+(?:[ ,]+[A-Z][\w'’-]+){0,2})"
 )
 _OFFICE_WORDS = re.compile(r"\b(?:office|offices|hq|headquarters|campus|studio|our)\b\s*",
                            re.IGNORECASE)
-_SENTENCE_END = re.compile(r"\.\s+[A-Z]|\.$")
+# A period ends a sentence unless it ends "St." / "Mt." / "Ft." ("St. Petersburg, FL").
+_NOT_ABBR = r"(?<!\bSt)(?<!\bMt)(?<!\bFt)"
+_SENTENCE_END = re.compile(_NOT_ABBR + r"\.\s+[A-Z]|\.$")
+_SENTENCES = re.compile(_NOT_ABBR + r"\.\s+(?=[A-Z])")
+# A heading with nothing after it: the places are on the lines below.
+_HEADING = re.compile(
+    r"^[\W_]*(?:(?:potential|possible|available|internship|job|work|office|primary)\s+){0,2}"
+    r"locations?[\W_]*$"
+    r"|^[\W_]*locations?\b[^\n]{0,60}:[\W_]*$"
+    r"|\bfollowing\s+(?:office\s+)?locations?\s*:[\W_]*$",
+    re.IGNORECASE,
+)
+# "CA (Berkeley, Culver City)" / "Texas (Austin)": a region and its cities.
+_REGION_CITIES = re.compile(r"^(?P<r>[A-Z][A-Za-z .]{1,30}?)\s*\((?P<c>[^)]{2,400})\)$")
+_MD_LINK = re.compile(r"\[([^\]]{1,80})\]\([^)]*\)")
+_BULLETS = re.compile(r"^[\s*•\-#>]+|[\s*]+$")
+_LIST_SPLIT = re.compile(r"\s*(?:•|\||;|\s/\s)\s*")
 
 
 def _dedupe(found: list[Location]) -> list[Location]:
@@ -51,20 +77,41 @@ def _dedupe(found: list[Location]) -> list[Location]:
     return out
 
 
+_POSTCODE = re.compile(r"[\s,–-]+\d{4,6}\s*$")
+
+
 @lru_cache(maxsize=4096)
-def _parse_phrase(phrase: str) -> tuple[Location, ...]:
+def _parse_phrase(phrase: str, board: bool = False) -> tuple[Location, ...]:
     """The places a phrase names. Cached: a board repeats the same few location strings,
     parsing one costs ~50 µs, and the result depends on the phrase alone (frozen Locations)."""
+    phrase = _POSTCODE.sub("", phrase)  # "Pune – 411015"
+    sentences = [s.strip(" .") for s in _SENTENCES.split(phrase)]
+    if len(sentences) > 1 and all(0 < len(s) <= 40 for s in sentences):
+        listed = [_parse_phrase(s) for s in sentences]
+        if all(listed):  # "Rahway, NJ. West Point, PA. Austin, TX."
+            return tuple(loc for found in listed for loc in found)
     end = _SENTENCE_END.search(phrase)
     if end:
         phrase = phrase[: end.start()]
     phrase = _OFFICE_WORDS.sub(" ", strip_work_mode(phrase)).strip(" .")
     if "," not in phrase and phrase.count(" - ") >= 2:
-        phrase = phrase.replace(" - ", ", ")  # Workday: "USA - New Jersey - Rahway"
-    found = parse_location(phrase)
+        # Workday: "USA - New Jersey - Rahway", "USA - Pennsylvania - North Wales (Site)"
+        phrase = re.sub(r"\s*\([^)]*\)", "", phrase).replace(" - ", ", ")
+    elif "," not in phrase and phrase.count(" : ") >= 2:
+        phrase = ", ".join(reversed(phrase.split(" : ")[:3]))  # "Canada : Ontario : Toronto"
+    elif "," not in phrase and phrase.count("-") >= 2 and country_code(phrase.split("-")[0]):
+        # "United States-California-San Diego", "USA-MI-Ann Arbor-KLA" (a site name last)
+        phrase = ", ".join(reversed(phrase.split("-")[:3]))
+    found = parse_location(phrase, board)
+    words = phrase.split()
+    if not found and "," not in phrase and 2 <= len(words) <= 5:
+        for k in (1, 2, 3):  # "Ghaziabad Uttar Pradesh": a city and its region, no comma
+            if len(words) > k and regions_named(" ".join(words[-k:])):
+                found = parse_location(" ".join(words[:-k]) + ", " + " ".join(words[-k:]), board)
+                break
     if not found and "," in phrase:
         for piece in phrase.split(","):
-            found.extend(parse_location(piece))
+            found.extend(parse_location(piece, board))
     return tuple(found)
 
 
@@ -72,25 +119,107 @@ def locations_from_raw(raw_locations: list[str]) -> list[Location]:
     """Every place the raw location strings name, in order, without duplicates."""
     found: list[Location] = []
     for raw in raw_locations:
-        found.extend(_parse_phrase(raw))
+        found.extend(_parse_phrase(raw, board=True))
     return _dedupe(found)
+
+
+def _parse_line(line: str) -> list[Location]:
+    """The places of one line of a location list (see module doc); [] when it names none."""
+    line = _BULLETS.sub("", _MD_LINK.sub(r"\1", line)).strip()
+    if not line or len(line) > 400:
+        return []
+    m = _REGION_CITIES.match(line)
+    if m:
+        found: list[Location] = []
+        for city in m["c"].split(","):
+            found.extend(_parse_phrase(f"{city.strip()}, {m['r'].strip()}"))
+        return found
+    found = []
+    for piece in _LIST_SPLIT.split(line):
+        piece = piece.strip(" *")
+        if piece:
+            found.extend(_parse_phrase(piece))
+    return found
+
+
+def _is_prose(line: str) -> bool:
+    return len(line) > 150 or (line.rstrip(" *").endswith(".") and len(line.split()) > 6)
+
+
+def _under_heading(text: str, start: int) -> list[Location]:
+    """Places on the lines after a location heading, until a line names none."""
+    found: list[Location] = []
+    for line in text[start:start + 3000].split("\n")[1:40]:
+        if not line.strip(" *") or (not found and _is_prose(line)):
+            continue  # blank, or a sentence between the heading and its list
+        places = _parse_line(line)
+        if not places:
+            break
+        found.extend(places)
+    return found
+
+
+def _linked_places(text: str) -> list[Location]:
+    """A line near the top made only of linked places: "[Bellevue, WA](url) • [Seattle, WA](url)"."""
+    for line in text[:1500].split("\n")[:12]:
+        if line.count("](") >= 2 and not _MD_LINK.sub("", line).strip(" *•|,;/"):
+            places = [_parse_phrase(m[1]) for m in _MD_LINK.finditer(line)]
+            if all(places):
+                return [loc for found in places for loc in found]
+    return []
+
+
+def _listed(text: str) -> list[Location]:
+    """Places of a location list: under a location heading, or a linked place line."""
+    for line in lines_with(text, ("location",)):
+        if _HEADING.search(line):
+            found = _under_heading(text, text.find(line))
+            if found:
+                return _dedupe(found)
+    if "](" in text[:1500]:
+        found = _linked_places(text)
+        if found:
+            return _dedupe(found)
+    return []
 
 
 def locations_from_text(text: str) -> list[Location]:
     """Places from the first location line of ``text`` (see module doc); [] when none."""
+    found = _listed(text)
+    if found:
+        return found
     for line in lines_with(text, ("location", "based", "where")):
         for m in _LINE.finditer(line):
             phrase = next(g for g in m.groups() if g)
-            found = _parse_phrase(phrase)
-            if found:
-                return _dedupe(list(found))
+            places = _parse_phrase(phrase)
+            if places:
+                return _dedupe(list(places))
     for line in lines_with(text, _IN_KEYS):
         for m in _IN_PLACE.finditer(line):
-            found = _parse_phrase(m["g"])
-            if found:
-                return _dedupe(list(found))
+            places = _parse_phrase(m["g"])
+            if places:
+                return _dedupe(list(places))
     return []
 
 
-_IN_KEYS = ("team in ", "internship in ", "position in ", "role in ", "job in ",
+def locations(raw_locations: list[str], text: str) -> list[Location]:
+    """The raw strings' places, or the text's list when it holds those and more; else the
+    text's places (see module doc)."""
+    raw = locations_from_raw(raw_locations)
+    if not raw:
+        return locations_from_text(text)
+    if "ocation" not in text:
+        return raw
+    listed = _listed(text)
+    if not listed:
+        for line in lines_with(text, ("location",)):
+            for m in _LINE.finditer(line):
+                listed = list(_parse_phrase(next(g for g in m.groups() if g)))
+                break
+            if listed:
+                break
+    return listed if len(listed) > len(raw) and all(loc in listed for loc in raw) else raw
+
+
+_IN_KEYS = ("kantoor in ", "büro in ", "team in ", "internship in ", "position in ", "role in ", "job in ",
             "opportunity in ", "placement in ", "office in ", "located in ", "based in ")

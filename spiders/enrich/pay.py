@@ -74,6 +74,16 @@ _NOT_PAY_BEFORE = re.compile(
     r"scholarship|award|fee|fees|cost)\b[^.\n]{0,30}$",
     re.IGNORECASE,
 )
+# A figure too small for any period but the hour, under a pay-range label: "Pay Range:\n\n
+# $50—$50 USD", "The targeted combined range for this position is 31-56 USD".
+_RANGE_LABEL = re.compile(
+    r"(?:\b(?:pay|salary|compensation|wage|base\s+pay)\s+range\b[^\n$£€]{0,60}|"
+    r"\brange\s+for\s+this\s+(?:role|position)(?:\s+is)?)[:\s]*$",
+    re.IGNORECASE,
+)
+# "The US base salary range ... is $95,000": a dollar the text itself calls the US one.
+_US_PAY = re.compile(r"\bU\.?S\.?\s+(?:base\s+)?(?:salary|pay|compensation|hourly|rate)",
+                     re.IGNORECASE)
 _NOT_PAY_AFTER = re.compile(r"^\s*(?:million|billion|bn\b|m\b|mn\b|in\s+(?:assets|revenue|"
                             r"funding|annual\s+revenue))", re.IGNORECASE)
 _UNIT: dict[str, Per] = {
@@ -168,11 +178,17 @@ def _period(text: str, start: int, end: int, low_amount: Decimal) -> Per | None:
         return _unit(m["u"] or m["adv"])
     if low_amount >= 10_000 and _SALARY_BEFORE.search(before):
         return "year"
+    if low_amount < 300 and _RANGE_LABEL.search(before):
+        return "hour"
     return None
 
 
 def pay_from_text(text: str, countries: set[str]) -> Pay | None:
     """The pay stated in ``text`` (see module doc); None when no amount has a period."""
+    if "\\$" in text:  # markdown escapes: "US\\$ 7,313"
+        text = text.replace("\\$", "$")
+    if "USD $" in text:  # "USD $32.16 - USD $85.38": one currency, written twice
+        text = text.replace("USD $", "US$")
     found: list[tuple[Decimal, Decimal, str, Per]] = []
     for window in windows(text, _KEYS, 140, 60) + windows(text, _CASED_KEYS, 140, 60, cased=True):
         found.extend(_amounts(window, countries))
@@ -195,7 +211,10 @@ def _amounts(text: str, countries: set[str]) -> list[tuple[Decimal, Decimal, str
         low, symbol = _amount(m["a"])
         if low is None or low <= 0:
             continue
-        currency = _iso(symbol, countries)
+        where = countries
+        if symbol == "$" and _US_PAY.search(text[max(0, m.start() - 140) : m.start()]):
+            where = {"US"}
+        currency = _iso(symbol, where)
         if currency is None:
             continue
         high = low
@@ -210,7 +229,7 @@ def _amounts(text: str, countries: set[str]) -> list[tuple[Decimal, Decimal, str
                 continue
             if not re.search(r"[kK]\b", m["b"]) and re.search(r"\d\s?[kK]\b", m["a"]):
                 second = second if second >= 1000 else second * 1000
-            if symbol_b and _iso(symbol_b, countries) != currency:
+            if symbol_b and _iso(symbol_b, where) != currency:
                 continue
             high = second
         if high < low:

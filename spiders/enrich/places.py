@@ -7,11 +7,12 @@ Contract of :func:`parse_location` (one location string as an API gives it):
   "England", "Ontario", "Tasmania", "Karnataka") when the string names it, or, for a known
   city of the US, GB, CA or AU, the city's first-level subdivision from geonames.
 - ``city`` is kept as written, except abbreviations ("NYC", "SF", "Bay Area" are shown as
-  "New York", "San Francisco"): we do not rename "Bangalore" to "Bengaluru" (filters
-  match either, through the table's aliases).
+  "New York", "San Francisco") and common misspellings ("Banglore" is "Bengaluru"): we do
+  not rename "Bangalore" to "Bengaluru" (filters match either, through the table's aliases).
 - A bare city name is accepted only when geonames knows it and its most populous namesake
   dominates (3x the next one and at least 100k people): "London" is GB, "Cambridge" stays
-  unknown (GB, CA and US all have one).
+  unknown (GB, CA and US all have one). On a board's own location line a name geonames
+  knows only one city by is accepted too ("Bad Oeynhausen"). "St." is read as "Saint".
 - "Remote", "Hybrid", "Anywhere" and similar words are removed before parsing; what is
   left ("Remote (Canada)" -> Canada) is the place.
 - Codes after a comma are read as US states first, then Canadian provinces, then
@@ -56,7 +57,9 @@ _NOT_A_PLACE = re.compile(
     re.IGNORECASE,
 )
 _SPLIT_MULTI = re.compile(r"\s*(?:;|\||:|\s/\s|\bor\b|\band\b)\s*", re.IGNORECASE)
-_NOISE = re.compile(r"\((?:hq|headquarters|main\s+office)\)|\bonly\b|\bour\b", re.IGNORECASE)
+# "PAN India" is all of India.
+_NOISE = re.compile(r"\((?:hq|headquarters|main\s+office)\)|\bonly\b|\bour\b|\bpan(?=\s+india\b)",
+                    re.IGNORECASE)
 _PAREN = re.compile(r"\(([^)]*)\)")
 
 
@@ -64,13 +67,20 @@ def _fold(text: str) -> str:
     return fold(text).strip()
 
 
-def _known_city(name: str, country: str | None) -> City | None:
-    """The city called ``name``: in ``country`` if given, else its dominant namesake."""
-    namesakes = cities_named(name)
+_SAINT = re.compile(r"^st\.?\s+", re.IGNORECASE)
+
+
+def _known_city(name: str, country: str | None, board: bool = False) -> City | None:
+    """The city called ``name``: in ``country`` if given, else its dominant namesake (on a
+    board's own location line, also a city no other place shares its name with)."""
+    namesakes = cities_named(name) or (
+        cities_named(_SAINT.sub("Saint ", name)) if _SAINT.match(name) else [])
     if not namesakes:
         return None
     if country is not None:
         return next((c for c in namesakes if c.country == country), None)
+    if board and len(namesakes) == 1:
+        return namesakes[0]
     top = namesakes[0]
     runner_up = namesakes[1].population if len(namesakes) > 1 else 0
     if top.population >= 100_000 and top.population >= 3 * runner_up:
@@ -106,7 +116,7 @@ def _resolve_tail(part: str, paren: bool) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _parse_one(text: str) -> Location | None:
+def _parse_one(text: str, board: bool = False) -> Location | None:
     paren = False
     match = _PAREN.search(text)
     if match:
@@ -121,7 +131,7 @@ def _parse_one(text: str) -> Location | None:
     if len(parts) > 3:
         return None
     if len(parts) == 1:
-        return _single(parts[0])
+        return _single(parts[0], board)
     if len(parts) == 3 and country_code(parts[2]) is None and country_code(parts[0]):
         parts.reverse()  # Workday style "US, CA, Santa Clara"
     if len(parts) == 3:
@@ -154,7 +164,7 @@ def _parse_one(text: str) -> Location | None:
     return Location(city=city_shown(head), region=region, country=country)
 
 
-def _single(part: str) -> Location | None:
+def _single(part: str, board: bool = False) -> Location | None:
     folded = _fold(part)
     if folded in GB_NATIONS:
         return Location(city=None, region=GB_NATIONS[folded], country="GB")
@@ -165,7 +175,7 @@ def _single(part: str) -> Location | None:
         hits = regions_named(folded)
         if len(hits) == 1 and _known_city(part, None) is None:
             return Location(city=None, region=hits[0][1], country=hits[0][0])
-    known = _known_city(part, None)
+    known = _known_city(part, None, board)
     if known is None:
         return None
     if known.country in CITY_STATES:
@@ -185,14 +195,17 @@ def strip_work_mode(text: str) -> str:
     return cleaned.strip(" -–—:,/")
 
 
-def parse_location(text: str) -> list[Location]:
-    """Every place named in one raw location string; [] when none is understood."""
+def parse_location(text: str, board: bool = False) -> list[Location]:
+    """Every place named in one raw location string; [] when none is understood.
+
+    ``board``: the string is the board's own location line, where a bare city name that
+    no other place shares ("Bad Oeynhausen") is that city whatever its size."""
     found: list[Location] = []
     for chunk in _SPLIT_MULTI.split(_NOISE.sub(" ", text)):
         rest = strip_work_mode(chunk)
         if not rest:
             continue
-        loc = _parse_one(rest)
+        loc = _parse_one(rest, board)
         if loc is not None and loc not in found:
             found.append(loc)
     return found

@@ -12,9 +12,10 @@ then the description.
   phrases ("fully remote", "this is a remote role", "work from anywhere", "or remote
   (UK)": an opening that may be done remotely is remote for a student filtering on it);
   then on-site phrases ("on-site", "in person", "in the office five days a week",
-  "remote work is not possible"). "Remote or hybrid" is remote.
-  "Remote-friendly culture", "remote-first company", "we are a hybrid team", "hybrid
-  cloud" describe the company or a product, not this job's mode.
+  "remote work is not possible", "a fully in-person experience"). "Remote or hybrid" is
+  remote. Being "available 5 days a week" is a schedule, not a place. A remote phrase
+  naming the opening ("this is a remote summer internship") comes before hybrid phrases:
+  a company-wide hybrid policy does not make a remote internship hybrid.
 - "Onsite/Hybrid (to be confirmed)" and "hybrid or on-site" are unknown (None): it may be
   either, and a student filtering for hybrid or for onsite would be misled by either guess.
 """
@@ -72,10 +73,19 @@ _TEXT_REMOTE = fast_regex(
     r"\bremote\s*:\s*yes\b|\bwork\s+from\s+remote\b|"
     r"\bwork\s+from\s+anywhere\b|\bwork\s+remotely\s+from\b|\binterns\s+work\s+remotely\b|"
     r"\bcan\s+be\s+(?:done|performed|based)\s+remotely\b|\bremote[- ]eligible\b|"
-    r"\b(?:location|work\s+mode|workplace(?:\s+type)?|work\s+arrangement|remote\s+status|"
+    r"\b(?:location|work\s+mode|workplace(?:\s+type)?|(?:flexible\s+)?work\s+arrangements?|"
+    r"remote\s+status|"
     r"work\s+(?:type|model|location))\s*:\s*(?:fully\s+)?remote\b|"
     r"\bremote\s*[-–(]\s*(?:us|uk|usa|eu|europe|canada|india|anywhere)\b|"
     r"\bor\s+remote\b|\bremote\s+in\s+the\s+(?:us|uk|united)|\bopen\s+to\s+remote\s+candidates\b",
+    re.IGNORECASE,
+)
+# A remote phrase that names this opening: it beats a company-wide hybrid policy.
+_OPENING_REMOTE = fast_regex(
+    "aft",
+    r"\b(?:this|the)\s+(?:role|position|internship|job|opportunity|co-?op)\s+(?:is|can\s+be)\s+"
+    r"(?:fully\s+)?remote\b|\b(?:a|fully)\s+remote\s+(?:(?:summer|paid|part-time)\s+)?"
+    r"(?:role|position|internship|job|opportunity|co-?op)\b",
     re.IGNORECASE,
 )
 _NOT_REMOTE = fast_regex(
@@ -91,8 +101,11 @@ _TEXT_ONSITE = fast_regex(
     r"\b(?:role|position|internship|job)\s+is\s+(?:fully\s+|100%\s+)?"
     r"(?:on-?site|in[- ]person|office-based|in\s+office)\b|\bfully\s+on-?site\b|"
     r"\b(?:on-?site|in[- ]person|in-office)\s+(?:role|position|internship|job|program)\b|"
-    r"\b(?:five|5)\s+days\s*(?:a|per|/)\s*week\b|\bin[- ]office\s+(?:five|5)\s+days\b|"
-    r"\b(?:location|work\s+mode|workplace(?:\s+type)?|work\s+arrangement|remote\s+status|"
+    r"\bfully\s+in[- ]person\b|"
+    r"\b(?<!available\s)(?<!availability\s)(?<!availability:\s)(?:five|5)\s+days\s*(?:a|per|/)\s*"
+    r"week\b|\bin[- ]office\s+(?:five|5)\s+days\b|"
+    r"\b(?:location|work\s+mode|workplace(?:\s+type)?|(?:flexible\s+)?work\s+arrangements?|"
+    r"remote\s+status|"
     r"work\s+(?:type|model|location))\s*:\s*(?:on-?site|in[- ]office|office[- ]based|in[- ]person)\b|"
     r"\bworks?\s+on\s+site\b|"
     r"\b(?:work|working|be)\s+on-?site\b|\bon-?site\s+(?:in|at)\s+[A-Z]|"
@@ -139,6 +152,8 @@ def remote_from_text(text: str) -> Remote | None:
         return "remote"
     if has(_UNDECIDED):
         return None
+    if has(_OPENING_REMOTE) and not has(_NOT_REMOTE):
+        return "remote"
     if has(_TEXT_HYBRID):
         return "hybrid"
     if has(_NOT_REMOTE):

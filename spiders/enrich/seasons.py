@@ -15,9 +15,12 @@ Unstated year: the next such season that has not started by the posting date (el
 2026 is Summer 2027 too, because recruiting for Summer 2026 is over. "Autumn" is written
 "Fall"; "Winter 2027" is the January-March term of 2027.
 
-A season next to a graduation phrase ("graduating in Spring 2027") or after "start in the"
-("placements start in the summer of 2027": a year-long placement) is not the
-internship's season.
+A season next to a graduation phrase ("graduating in Spring 2027"), after "start in the"
+("placements start in the summer of 2027": a year-long placement), or a school term the
+student must be in ("returning to school in the Fall of 2027", "enrolled full time in Fall
+2027", "as of Fall 2026") is not the internship's season, nor is one the posting rules out
+("Spring and Fall 2027 internships are not available"). "Internships are for 12 weeks
+during summer" qualifies the opening like "this summer".
 """
 
 from __future__ import annotations
@@ -44,7 +47,10 @@ _SEASON_ROLE = re.compile(
     r"term|semester|cohort|students?)\b",
     re.IGNORECASE,
 )
-_THIS_SEASON = re.compile(rf"\b(?:this|next|the\s+coming)\s+({_SEASON})\b", re.IGNORECASE)
+_THIS_SEASON = re.compile(
+    rf"\b(?:(?:this|next|the\s+coming)\s+|internships?\s+(?:are|is|will\s+be|runs?)\b[^.\n]{{0,60}}?"
+    rf"\bduring\s+(?:the\s+)?)({_SEASON})\b",
+    re.IGNORECASE)
 _MONTH_RANGE = re.compile(
     rf"\b({MONTH_RE})\s*(?:\d{{1,2}}\s*)?(?:-|–|to|through|until)\s*({MONTH_RE})\s*"
     r"(?:\d{1,2},?\s*)?(20\d{2})\b",
@@ -56,9 +62,14 @@ _START_MONTH = {"Winter": 1, "Spring": 3, "Summer": 6, "Fall": 9}
 _SPLIT = re.compile(r"\s*(?:/|&|\band\b|-|–|\bor\b|\+)\s*", re.IGNORECASE)
 # A season right after these words is a graduation date or a start date, not a term.
 _NOT_A_TERM_BEFORE = re.compile(
-    r"(?:(?:graduat\w*|class\s+of|degree|complet\w*)\b[^.\n]{0,50}|start\w*\s+in\s+the\s+)$",
+    r"(?:(?:graduat\w*|class\s+of|degree|complet\w*)\b[^.\n]{0,50}|start\w*\s+in\s+the\s+|"
+    r"(?:returning\s+to\s+(?:school|university|college|campus|studies)|enrolled\b[^.\n]{0,30}|"
+    r"as\s+of)\s+(?:in\s+)?(?:the\s+)?)$",
     re.IGNORECASE,
 )
+# "Spring and Fall 2026 internships are not available": seasons the posting rules out.
+_NOT_OFFERED_AFTER = re.compile(
+    r"\s*(?:[\w-]+\s+){0,2}?(?:are|is)\s+not\s+(?:available|offered|open)", re.IGNORECASE)
 _KEYS = ("summer", "fall", "autumn", "winter", "spring")
 _YEAR_KEYS = ("202", "203")  # a month range counts only with its year
 
@@ -85,14 +96,16 @@ def _add(found: list[str], value: str) -> None:
         found.append(value)
 
 
-def _not_a_term(text: str, start: int) -> bool:
+def _not_a_term(text: str, start: int, end: int | None = None) -> bool:
+    if end is not None and _NOT_OFFERED_AFTER.match(text, end, min(len(text), end + 50)):
+        return True
     return bool(_NOT_A_TERM_BEFORE.search(text[max(0, start - 50) : start]))
 
 
 def _with_year(chunks: list[str], found: list[str]) -> None:
     for text in chunks:
         for m in _SEASON_YEAR.finditer(text):
-            if _not_a_term(text, m.start()):
+            if _not_a_term(text, m.start(), m.end()):
                 continue
             for name in _names(m.group(1)):
                 _add(found, f"{name} {two_digit_year(m.group(2))}")

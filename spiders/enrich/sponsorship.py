@@ -2,9 +2,11 @@
 
 Order matters: citizenship requirements are read first ("must be a U.S. citizen",
 "U.S. citizenship is required", "Singapore Citizens or PRs only", "eligible for a security
-clearance, which requires U.S. citizenship"), then refusals ("we do not sponsor visas",
+clearance, which requires U.S. citizenship", "U.S. citizenship is a pre-requisite", "open
+only for Indian Citizens", "this opportunity is for U.S. citizens"), then refusals ("we do not sponsor visas",
 "unable to offer sponsorship", "without requiring sponsorship now or in the future"),
-then offers ("visa sponsorship available", "we sponsor visas"). "U.S. citizens or
+then offers ("visa sponsorship available", "we sponsor visas", "we will help with visa
+applications", "Visa Sponsorship: J1 Visa"). "U.S. citizens or
 (lawful) permanent residents" is read first as ``no``: not citizenship only, but no visa. A statement about an
 export-control licence ("without sponsorship for an export license") is not about visas. A bare "must be
 authorized to work in the US" is unknown: a visa holder can be authorized.
@@ -19,12 +21,16 @@ from store.models import Sponsorship
 
 # The first argument of fast_regex: the letters the pattern's alternatives start with.
 _CITIZENS = fast_regex(
-    "acmorsu",
+    "acimoprsu",
     r"(?:must\s+(?:be|hold)\s+(?:a\s+)?(?:u\.?s\.?|us|united\s+states|uk|british|"
     r"singapore(?:an)?|canadian|australian|indian)\s+(?:citizen|national)s?"
-    r"|(?:u\.?s\.?|us|united\s+states)\s+citizenship\s+(?:is\s+)?(?:required|needed|mandatory)"
+    r"|(?:u\.?s\.?|us|united\s+states)\s+citizenship\s+(?:is\s+)?(?:required|needed|mandatory|"
+    r"an?\s+(?:pre-?requisite|requirement))"
     r"|requires?\s+(?:u\.?s\.?|us|united\s+states)\s+citizenship"
-    r"|(?:only\s+)?open\s+(?:only\s+)?to\s+(?:u\.?s\.?|us|singapore(?:an)?|australian)\s+citizens"
+    r"|(?:only\s+)?open\s+(?:only\s+)?(?:to|for)\s+(?:u\.?s\.?|us|singapore(?:an)?|australian|"
+    r"indian|canadian)\s+citizens"
+    r"|(?:opportunity|position|role|program(?:me)?|internship)\s+is\s+(?:only\s+)?for\s+"
+    r"(?:u\.?s\.?|us|singapore(?:an)?|australian|indian|canadian)\s+citizens"
     r"|(?:u\.?s\.?|us|singapore(?:an)?|australian|canadian)\s+citizens?\s+(?:(?:and|or|/)\s+"
     r"(?:permanent\s+residents?|prs?|green\s+card\s+holders)\s+)?only"
     r"|singaporeans?\s*(?:/|or|and)\s*(?:singapore\s+)?prs?\s+only"
@@ -62,14 +68,16 @@ _YES = fast_regex(
     r"|offers?\s+(?:visa\s+)?sponsorship"
     r"|(?:provide|offer)s?\s+(?:[\w-]+\s+){0,4}?visa\s+sponsorship"
     r"|sponsorship\s+(?:is\s+)?available"
-    r"|(?:support|assist\s+with)\s+(?:\w+\s+)?visa\s+applications?"
+    r"|(?:support|assist\s+with|help\s+with)\s+(?:\w+\s+)?visa\s+applications?"
+    r"|visa\s+sponsorship\s*:\s*(?:[a-z]-?\d[\w-]*|h-?1b|tier\s+\d)\s+visa"
     r"|visa\s+support\s+(?:is\s+)?(?:available|provided|offered)"
     r"|\bsponsor(?:s|ing)?\s+(?:\w+\s+)?visas?\b"
     r"|sponsorship\s*:\s*(?:yes|available)\b)",
     re.IGNORECASE,
 )
 _US_OR_PR = re.compile(
-    r"\b(?:u\.?s\.?|us|united\s+states)\s+citizens?(?:hip)?\s*(?:,|or|/|and)\s*(?:lawful\s+|u\.?s\.?\s+)?"
+    r"\b(?:u\.?s\.?|us|united\s+states)\s+citizens?(?:hip)?\s*(?:,|or|/|and)\s*(?:an?\s+)?"
+    r"(?:lawful\s+|u\.?s\.?\s+)?"
     r"(?:permanent\s+residen(?:ts?|cy)|green\s+card\s+holders?)",
     re.IGNORECASE,
 )

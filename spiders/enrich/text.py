@@ -22,7 +22,7 @@ NUMBER_WORDS: dict[str, int] = {
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
     "fifteen": 15, "sixteen": 16, "eighteen": 18, "twenty": 20, "twenty-four": 24,
 }
-NUMBER_RE = r"(?:\d{1,2}(?:\.5)?|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + ")"
+NUMBER_RE = r"(?:\d{1,2}(?:[.,]5)?|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + ")"
 
 _ODD_SPACES = ("\t", "\u00a0", "\u2009", "\u202f")
 
@@ -32,7 +32,7 @@ def number(token: str) -> float:
     token = token.lower()
     if token in NUMBER_WORDS:
         return float(NUMBER_WORDS[token])
-    return float(token)
+    return float(token.replace(",", "."))  # "2,5 maanden"
 
 
 def month(token: str) -> int:
