@@ -25,14 +25,12 @@ TELECOMMUTE -> remote, `validThrough` -> deadline, `datePosted` -> posted_at,
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterator
 from typing import Any, ClassVar
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
-import pycountry
 from lxml import etree
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
@@ -42,8 +40,9 @@ from config.models import TypeSpec
 from spiders.base import BaseSpider, MalformedResponse, parse_iso
 from spiders.classify import classify_entry
 from spiders.maintext import main_text, meta_content, page_title
+from spiders.schema_org import items, job_postings, location, salary, text_of, texts_of
 from spiders.text import html_to_text
-from store.models import Location, Pay, Posting
+from store.models import Posting
 from store.urls import canonical_url
 
 _JOB_PATH = re.compile(
@@ -57,9 +56,6 @@ _INTERN_TYPE = re.compile(
     r"werkstudent|praktikum|stage|placement)\b",
     re.IGNORECASE,
 )
-_PER = {"HOUR": "hour", "DAY": "day", "WEEK": "week", "MONTH": "month", "YEAR": "year",
-        "HOURLY": "hour", "DAILY": "day", "WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year",
-        "ANNUAL": "year", "ANNUALLY": "year"}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _NAV = ("nav", "header", "footer", "aside")
 
@@ -187,7 +183,7 @@ class JsonLdSpider(BaseSpider):
     def postings(self, jobs: list[dict[str, Any]], response: Response, markup: str) -> Iterator[Posting]:
         site = meta_content(markup, "og:site_name")
         for job in jobs:
-            own = _text(job.get("url"))
+            own = text_of(job.get("url"))
             page = urljoin(response.url, own) if own and len(jobs) > 1 else response.url
             posting = self.posting(job, page, site)
             if not posting.description:
@@ -195,36 +191,36 @@ class JsonLdSpider(BaseSpider):
             yield posting
 
     def posting(self, job: dict[str, Any], page: str, site: str | None) -> Posting:
-        types = [t for t in _texts(job.get("employmentType")) if t]
-        places = [p for p in _items(job.get("jobLocation")) if p is not None]
+        types = [t for t in texts_of(job.get("employmentType")) if t]
+        places = [p for p in items(job.get("jobLocation")) if p is not None]
         locations, raw = [], []
         for place in places:
-            loc, text = _location(place)
+            loc, text = location(place)
             if loc is not None and loc not in locations:
                 locations.append(loc)
             if text:
                 raw.append(text)
         remote = None
-        if any(str(t).upper() == "TELECOMMUTE" for t in _texts(job.get("jobLocationType"))):
+        if any(str(t).upper() == "TELECOMMUTE" for t in texts_of(job.get("jobLocationType"))):
             remote = "remote"
-        description = _text(job.get("description")) or ""
-        deadline = _text(job.get("validThrough")) or ""
+        description = text_of(job.get("description")) or ""
+        deadline = text_of(job.get("validThrough")) or ""
         org = job.get("hiringOrganization")
-        org_name = _text(org.get("name")) if isinstance(org, dict) else _text(org)
+        org_name = text_of(org.get("name")) if isinstance(org, dict) else text_of(org)
         return Posting(
             id=self.posting_id(native_id(page)),
             source=self.source.name,
             company=self.company or org_name or site or self.source.name,
-            title=" ".join((_text(job.get("title")) or _text(job.get("name")) or "").split()),
+            title=" ".join((text_of(job.get("title")) or text_of(job.get("name")) or "").split()),
             url=canonical_url(page),
             is_internship=any(_INTERN_TYPE.search(t) for t in types),
             employment_type=", ".join(types) or None,
             locations=locations,
             raw_locations=raw,
             remote=remote,  # type: ignore[arg-type]
-            pay=_pay(job.get("baseSalary"), _text(job.get("salaryCurrency"))),
+            pay=salary(job.get("baseSalary"), text_of(job.get("salaryCurrency"))),
             deadline=deadline[:10] if _DATE.match(deadline) else None,
-            posted_at=parse_iso(_text(job.get("datePosted"))),
+            posted_at=parse_iso(text_of(job.get("datePosted"))),
             description=html_to_text(description, unescape_first="&lt;" in description),
         )
 
@@ -246,192 +242,6 @@ class JsonLdSpider(BaseSpider):
             url=canonical_url(response.url),
             description=text,
         )
-
-
-# -- structured data ------------------------------------------------------------------------------
-
-
-def job_postings(markup: str, url: str) -> list[dict[str, Any]]:
-    """Every schema.org JobPosting of a page, JSON-LD first, as JSON-LD-like dicts."""
-    import extruct  # ~0.8 s to import: only crawls of this type pay for it
-
-    try:
-        data = extruct.extract(markup, base_url=url, syntaxes=["json-ld", "microdata"],
-                               uniform=False, errors="log")
-    except (ValueError, etree.ParserError) as exc:
-        raise MalformedResponse(f"unreadable HTML ({exc}) from {url}") from exc
-    found: list[dict[str, Any]] = []
-    for block in data.get("json-ld") or []:
-        _collect(block, found)
-    for item in data.get("microdata") or []:
-        _collect(_from_microdata(item), found)
-    return found
-
-
-def _is_job(node: dict[str, Any]) -> bool:
-    types = node.get("@type")
-    names = types if isinstance(types, list) else [types]
-    return any(isinstance(t, str) and t.rsplit("/", 1)[-1].rsplit(":", 1)[-1] == "JobPosting"
-               for t in names)
-
-
-def _collect(node: Any, found: list[dict[str, Any]]) -> None:
-    """Walk @graph, ItemList and any nesting; a JobPosting is not searched inside."""
-    if isinstance(node, list):
-        for child in node:
-            _collect(child, found)
-    elif isinstance(node, dict):
-        if _is_job(node):
-            found.append(node)
-            return
-        for value in node.values():
-            if isinstance(value, dict | list):
-                _collect(value, found)
-
-
-def _from_microdata(item: Any) -> Any:
-    """extruct microdata {"type", "properties"} -> {"@type": ..., **properties}."""
-    if isinstance(item, list):
-        return [_from_microdata(i) for i in item]
-    if isinstance(item, dict) and "properties" in item:
-        types = item.get("type")
-        out: dict[str, Any] = {"@type": types}
-        for key, value in (item.get("properties") or {}).items():
-            out[key] = _from_microdata(value)
-        return out
-    return item
-
-
-def _items(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def _text(value: Any) -> str | None:
-    """A plain string from a schema value: a string, a number, {"name"|"@value"|"value"}, a list."""
-    if isinstance(value, list):
-        for item in value:
-            text = _text(item)
-            if text:
-                return text
-        return None
-    if isinstance(value, dict):
-        for key in ("name", "@value", "value", "@id"):
-            if key in value:
-                return _text(value[key])
-        return None
-    if isinstance(value, str):
-        return html.unescape(value).strip() or None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    return None
-
-
-def _texts(value: Any) -> list[str]:
-    out: list[str] = []
-    for item in _items(value):
-        if isinstance(item, str):
-            out.extend(part.strip() for part in item.split(",") if part.strip())
-        else:
-            text = _text(item)
-            if text:
-                out.append(text)
-    return out
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        cleaned = value.replace(",", "").strip()
-        try:
-            return float(cleaned)
-        except ValueError:
-            return None
-    return None
-
-
-def _pay(salary: Any, currency: str | None) -> Pay | None:
-    """baseSalary: a MonetaryAmount {currency, value: QuantitativeValue {minValue, maxValue,
-    value, unitText}} or a bare number; None when no amount is given."""
-    if isinstance(salary, list):
-        salary = salary[0] if salary else None
-    if not isinstance(salary, dict):
-        amount = _number(salary)
-        if amount is None:
-            return None
-        return Pay(min=amount, max=amount, currency=(currency or "").upper() or None, source="structured")
-    value = salary.get("value")
-    currency = _text(salary.get("currency")) or currency
-    unit = _text(salary.get("unitText"))
-    if isinstance(value, dict):
-        unit = _text(value.get("unitText")) or unit
-        low, high = _number(value.get("minValue")), _number(value.get("maxValue"))
-        single = _number(value.get("value"))
-        if low is None and high is None and single is not None:
-            low = high = single
-    else:
-        low = high = _number(value)
-    if low is None and high is None:
-        return None
-    return Pay(
-        min=low, max=high, currency=(currency or "").upper() or None,
-        per=_PER.get((unit or "").upper()),  # type: ignore[arg-type]
-        source="structured",
-    )
-
-
-def _country(value: Any) -> str | None:
-    name = _text(value)
-    if not name:
-        return None
-    upper = name.strip().upper()
-    if len(upper) == 2:
-        found = pycountry.countries.get(alpha_2=upper)
-        if found is not None:
-            return str(found.alpha_2)
-    if len(upper) == 3:
-        found = pycountry.countries.get(alpha_3=upper)
-        if found is not None:
-            return str(found.alpha_2)
-    from store.places import country_code  # place data loads on first use
-
-    return country_code(name)
-
-
-def _region(region: str | None, country: str | None) -> str | None:
-    """A region code ("CA" in the US) as its full name; a name as given."""
-    if not region:
-        return None
-    if country and len(region) <= 3:
-        found = pycountry.subdivisions.get(code=f"{country}-{region.upper()}")
-        if found is not None:
-            return str(found.name)
-    return region
-
-
-def _location(place: Any) -> tuple[Location | None, str | None]:
-    """A Place (or its address) -> Location with ISO-2 country, and the raw string."""
-    address = place.get("address") if isinstance(place, dict) else place
-    if isinstance(address, list):
-        address = address[0] if address else None
-    if isinstance(address, str):
-        return None, address.strip() or None
-    if not isinstance(address, dict):
-        name = _text(place.get("name")) if isinstance(place, dict) else None
-        return None, name
-    city = _text(address.get("addressLocality"))
-    region_raw = _text(address.get("addressRegion"))
-    country_raw = _text(address.get("addressCountry"))
-    raw = ", ".join(p for p in (city, region_raw, country_raw) if p) or None
-    country = _country(address.get("addressCountry"))
-    region = _region(region_raw, country)
-    if not (city or region or country):
-        return None, raw
-    return Location(city=city, region=region, country=country), raw
 
 
 # -- helpers --------------------------------------------------------------------------------------
