@@ -28,13 +28,11 @@ import os
 import random
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -44,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 from alerts.filters import Filter  # noqa: E402
 from alerts.links import Links  # noqa: E402
+from demo.site import SiteProcess, free_port  # noqa: E402
 from store.db import open_db  # noqa: E402
 from store.models import CATEGORIES, Location, Posting  # noqa: E402
 from store.writer import posting_row, write_batch  # noqa: E402
@@ -230,41 +229,17 @@ def main() -> int:
             "allow_private_hosts: ['127.0.0.1']\n"
             "web: {mail: 'mailto://u:p@127.0.0.1:2525?smtp=127.0.0.1&from=a@example.org'}\n"
         )
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
         env = {
             **os.environ,
             "INTERNWATCH_SECRET": SECRET,
             "PYTHONPATH": str(ROOT),
             "INTERNWATCH_NOW": NOW.isoformat(),
         }
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "cli",
-                "serve",
-                "--config",
-                str(config),
-                "--db",
-                str(db_path),
-                "--port",
-                str(port),
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        base = f"http://127.0.0.1:{port}"
+        server = SiteProcess(ROOT, config, db_path, free_port(), env)  # waits until it answers
+        base = server.url
         stop = threading.Event()
         counts: dict[str, int] = {}
         try:
-            for _ in range(200):
-                try:
-                    urllib.request.urlopen(base + "/", timeout=30).close()
-                    break
-                except OSError:
-                    time.sleep(0.1)
             rng = random.Random(3)
             searches = [
                 f"/?q={'+'.join(rng.sample(WORDS, 2))}&category={rng.choice(CATEGORIES)}" for _ in range(40)
@@ -292,8 +267,7 @@ def main() -> int:
                     print(f"TARGET MISSED: {name}: p95 {r['p95']:.1f} ms, {bad:.0f} errors")
         finally:
             stop.set()
-            server.terminate()
-            server.wait(timeout=20)
+            server.stop()
         return 0  # like every bench: a missed target is printed, `make bench` goes on
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -22,6 +22,18 @@ CHROMIUM = "/usr/bin/chromium"
 STUDENT = "demo.student@example.edu"
 
 
+#: Debian's Chromium, headless, reaching out to nothing (this machine has no network)
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -132,15 +144,7 @@ def screenshots(out: Path, pages: dict[str, str]) -> list[Path]:
     """PNG of each page at desktop width and at 390 px (a phone)."""
     from playwright.sync_api import sync_playwright
 
-    args = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--disable-sync",
-    ]
+    args = CHROMIUM_ARGS
     saved = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=args)

@@ -15,6 +15,7 @@ from starlette.testclient import TestClient
 
 from config.models import Settings
 from demo.servers import SmtpSink
+from demo.site import CHROMIUM_ARGS
 from store.db import open_db
 from tests.alertkit import posting, store_postings
 from web.app import create_app
@@ -98,15 +99,6 @@ def kit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SiteKit]:
 # -- a real server and a real browser -------------------------------------------------------------
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 
 
 def ensure_chromium() -> str:
