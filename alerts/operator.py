@@ -15,13 +15,21 @@ from store.health import mark_alerted, unalerted_unhealthy
 
 def notify_operator(settings: Settings, title: str, lines: list[str]) -> list[str]:
     """Send to every operator channel; returns one line per channel that failed."""
-    from alerts.deliver import send_one  # apprise: imported only when something is sent
+    from alerts.deliver import check_notify_url, send_one  # apprise: only when something is sent
+    from config.errors import ConfigError
+    from config.hosts import public_only_resolution
 
     failures = []
-    for url in settings.operator_notify:
-        ok, error = send_one(url, title, "\n".join(lines), "text")
-        if not ok:
-            failures.append(f"operator alert could not be sent: {error}")
+    with public_only_resolution(settings.allow_private_hosts):
+        for url in settings.operator_notify:
+            try:  # the operator's channel too reaches a public host or an allowed one (SPEC §5)
+                check_notify_url(url, settings, sending=True)
+            except ConfigError as exc:
+                failures.append(f"operator alert could not be sent: {exc}")
+                continue
+            ok, error = send_one(url, title, "\n".join(lines), "text")
+            if not ok:
+                failures.append(f"operator alert could not be sent: {error}")
     return failures
 
 

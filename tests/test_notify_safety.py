@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from alerts.deliver import READ_TIMEOUT, check_notify_url, deliver
+from alerts.operator import notify_operator
 from alerts.outbox import collect
 from alerts.subscriptions import load_subscriptions, sync_subscriptions
 from config import hosts
@@ -181,3 +182,13 @@ def test_digest_id_is_the_same_on_a_retry(stored: Any) -> None:
         ids = [json.loads(m["message"])["digest_id"] for m in broken.received]
     assert len(ids) == 2 and ids[0] == ids[1] and ids[0]
     assert [s.name for s in load_subscriptions(stored)] == ["s"]
+
+
+def test_operator_channels_are_held_to_the_same_rule() -> None:
+    """`operator_notify` reaches an internal host only when `allow_private_hosts` names it."""
+    with WebhookSink() as hook:
+        url = f"json://127.0.0.1:{hook.port}/op"
+        refused = notify_operator(settings(operator_notify=[url], allow_private_hosts=[]), "t", ["x"])
+        assert len(refused) == 1 and "allow_private_hosts" in refused[0] and hook.received == []
+        assert notify_operator(settings(operator_notify=[url]), "t", ["x"]) == []
+        assert len(hook.received) == 1
