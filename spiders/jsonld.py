@@ -33,16 +33,16 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 from lxml import etree
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Response, TextResponse
+from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
 from config.models import TypeSpec
-from spiders.base import BaseSpider, MalformedResponse, parse_iso
+from spiders.base import BaseSpider, MalformedResponse, describe_error, parse_iso
 from spiders.classify import classify_entry
 from spiders.maintext import main_text, meta_content, page_title
 from spiders.schema_org import items, job_postings, location, salary, text_of, texts_of
 from spiders.text import html_to_text
-from store.models import Posting
+from store.models import Posting, Unchanged
 from store.urls import canonical_url
 
 _JOB_PATH = re.compile(
@@ -111,23 +111,51 @@ class JsonLdSpider(BaseSpider):
             else:
                 self.complete = False
 
-    def parse_job(self, response: Response, probe: bool = False) -> Iterator[Posting]:
-        """A job page: its JobPosting data, else (unless probing) its main text."""
+    def parse_job(self, response: Response, probe: bool = False) -> Iterator[Posting | Unchanged]:
+        """A job page: its JobPosting data, else (unless probing) its main text.
+
+        A job page that is not HTML is one malformed posting, not a malformed source: it is
+        skipped in one line and the rest of the site is stored (SPEC §6)."""
         self.pages += 1
-        markup = self.page_html(response)
+        try:
+            markup = self.page_html(response)
+        except MalformedResponse as exc:
+            yield from self.skip_job(response.request, str(exc))
+            return
         jobs = job_postings(markup, response.url)
         if jobs:
             yield from self.postings(jobs, response, markup)
         elif not probe:
             yield from self.fallback(markup, response)
 
-    def job_failed(self, failure: Failure) -> None:
-        """A job page robots.txt forbids is skipped; 404/410 is gone; anything else fails."""
+    def job_failed(self, failure: Failure) -> Iterator[Unchanged]:
+        """A job page that cannot be read is skipped, and the rest of the site is stored:
+        robots.txt forbids it (said at info level); 404/410 is gone; any other failure (5xx,
+        timeout) is one skipped posting whose stored version stays open (SPEC §6 closes
+        on 404/410 only)."""
+        request = getattr(failure, "request", None)
         if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
-            request = getattr(failure, "request", None)
             self.logger.info("robots.txt forbids %s: skipped", request.url if request else "?")
             return
-        self.on_error(failure)
+        response = getattr(failure.value, "response", None)
+        if request is None:
+            self.on_error(failure)
+            return
+        if response is not None and response.status in (404, 410):
+            if request.meta.get("posting_id"):
+                self.on_error(failure)  # a known job page: gone, closed at once
+            else:
+                self.logger.info("probed link %s answered %s: not a job", request.url, response.status)
+            return
+        reason = f"HTTP {response.status}" if response is not None else describe_error(failure.value or Exception("unknown error"))
+        yield from self.skip_job(request, reason)
+
+    def skip_job(self, request: Request | None, reason: str) -> Iterator[Unchanged]:
+        url = request.url if request is not None else "?"
+        self.skip(f"job page {url}", reason)
+        posting_id = request.meta.get("posting_id") if request is not None else None
+        if posting_id:  # still linked from the listing: a stored version is not missing
+            yield Unchanged(posting_id)
 
     def budget(self) -> bool:
         return len(self.queued) < self.source.max_pages

@@ -183,3 +183,47 @@ def test_a_list_entry_without_its_link_is_skipped_and_the_others_followed(
     assert [type(x).__name__ for x in source.parse(response, **kwargs)] == out
     assert len(source.skipped) == 1 and "record #0" in source.skipped[0]
     assert source.failures == []
+
+
+def _site_routes(spoiled: dict[str, Reply]) -> dict[str, Reply]:
+    """The recorded careers site (tests/fixtures/jsonld), with some pages replaced."""
+    routes = json.loads((FIXTURES / "jsonld" / "routes.json").read_text())["routes"]
+    served = {
+        path: Reply((FIXTURES / "jsonld" / spec["file"]).read_bytes(),
+                    content_type=spec["content_type"])
+        for path, spec in routes.items()
+    }
+    return {"/robots.txt": Reply(b"", status=404, content_type="text/plain"), **served, **spoiled}
+
+
+@pytest.mark.parametrize(
+    ("spoiled", "reason"),
+    [
+        (Reply(b"<h1>Internal error</h1>", status=500, content_type="text/html"), "HTTP 500"),
+        (Reply(b"\x89PNG\r\n\x1a\n\x00\x00", content_type="image/png"), "binary content"),
+    ],
+    ids=["job-page-500", "job-page-binary"],
+)
+def test_one_unreadable_job_page_is_skipped_and_the_rest_of_the_site_stored(
+    tmp_path: Path, spoiled: Reply, reason: str
+) -> None:
+    job = "/careers/jobs/firmware-intern-remote"
+    db = tmp_path / "iw.db"
+    with BoardServer(_site_routes({})) as server:  # first crawl: every page answers
+        whole = run_spider({"name": "nw", "type": "jsonld", "url": server.url("/careers/")},
+                           settings={"allow_private_hosts": ["127.0.0.1"]}, db=str(db))
+    assert whole.failures == [] and whole.skipped == []
+    with BoardServer(_site_routes({job: spoiled})) as server:
+        result = run_spider({"name": "nw", "type": "jsonld", "url": server.url("/careers/")},
+                            settings={"allow_private_hosts": ["127.0.0.1"]}, db=str(db))
+    assert result.failures == []
+    assert len(result.skipped) == 1 and "\n" not in result.skipped[0]
+    assert job in result.skipped[0] and reason in result.skipped[0]
+    assert len(result.items) == len(whole.items) - 1  # every other job page is stored
+    con = sqlite3.connect(db)
+    open_rows = con.execute("SELECT count(*) FROM postings WHERE closed_at IS NULL").fetchone()[0]
+    status, errors = con.execute(
+        "SELECT status, errors FROM crawl_runs ORDER BY rowid DESC LIMIT 1").fetchone()
+    con.close()
+    assert open_rows == len(whole.items)  # the unreadable page's stored posting stays open
+    assert (status, errors) == ("ok", 1)
