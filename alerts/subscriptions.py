@@ -19,7 +19,7 @@ import sqlite_utils
 from alerts.filters import Filter
 from config.clock import iso
 from config.models import SubscriptionConfig
-from config.secrets import REDACTOR, Vault, vault_for
+from config.secrets import REDACTOR, SEALED_PREFIX, Vault, vault_for
 
 
 def target_key(url: str) -> str:
@@ -94,7 +94,9 @@ def sync_subscriptions(
             if old is None:
                 db.table("subscriptions").insert(row)
                 continue
-            if vault.open(old["notify"]) == json.dumps(sub.notify):
+            if old["notify"].startswith(SEALED_PREFIX) and vault.open(old["notify"]) == json.dumps(
+                sub.notify
+            ):
                 row["notify"] = old["notify"]  # unchanged: not sealed again on every run
             db.execute(
                 "UPDATE subscriptions SET notify = ?, frequency = ?, filter = ?,"

@@ -245,3 +245,21 @@ def m005_student_site(db: sqlite_utils.Database) -> None:
         {"id": str, "subscription": str, "created_at": str, "posting_ids": str}, pk="id"
     )
     db.table("site_digests").create_index(["subscription"])
+
+
+@migrations()
+def m006_seal_clear_notify_urls(db: sqlite_utils.Database) -> None:
+    """Notify URLs saved before they were encrypted at rest are sealed now (SPEC §5: no
+    secret in clear in the database file), with `secure_delete` so the pages that held
+    them are overwritten, not only freed."""
+    from config.secrets import SEALED_PREFIX, vault_for
+
+    clear = [(name, notify) for name, notify in db.execute(
+        "SELECT name, notify FROM subscriptions WHERE notify NOT LIKE ?", [SEALED_PREFIX + "%"])]
+    if not clear:
+        return
+    row = db.execute("PRAGMA database_list").fetchone()
+    vault = vault_for(str(row[2] or "") if row else "")
+    db.execute("PRAGMA secure_delete = ON")
+    for name, notify in clear:
+        db.execute("UPDATE subscriptions SET notify = ? WHERE name = ?", [vault.seal(notify), name])

@@ -142,3 +142,25 @@ def test_apprise_privacy_masks_show_no_part_of_a_secret() -> None:
     assert "pover://" in shown
     for partial in ("S...9", "A...7", "SECRETUSERKEY99", "ANOTHERTOKEN77"):
         assert partial not in shown, shown
+
+
+def test_a_notify_url_stored_in_clear_by_an_older_version_is_sealed_on_open(tmp_path: Path) -> None:
+    """A database written before notify URLs were encrypted: the next open seals them, and
+    no byte of the file (after a checkpoint) still holds the secret."""
+    path = tmp_path / "old.db"
+    db = open_db(str(path))
+    url = f"json://user:{LITERAL}@hooks.example.org/x"
+    db.table("subscriptions").insert({"name": "old", "notify": f'["{url}"]', "frequency": "daily",
+                                      "filter": "{}", "paused": 0, "origin": "file"})
+    db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm006_seal_clear_notify_urls'")
+    db.conn.commit()
+    db.close()
+    db = open_db(str(path))  # the migration runs as it would on an upgraded install
+    stored = db.execute("SELECT notify FROM subscriptions WHERE name = 'old'").fetchone()[0]
+    assert stored.startswith("iw1:") and LITERAL not in stored
+    from alerts.subscriptions import load_subscriptions
+    assert load_subscriptions(db)[0].notify == [url]  # still readable with the key file
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    for file in database_files(path):
+        assert LITERAL.encode() not in file.read_bytes(), file.name
