@@ -26,6 +26,7 @@ from store.names import company_key
 from store.places import UnknownPlaceError, resolve_place
 from store.search import search
 from store.writer import write_batch
+from tests.test_dedup import make
 
 NOW = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
 DESCRIPTION = (
@@ -36,17 +37,7 @@ DESCRIPTION = (
 
 
 def posting(pid: str, **fields: Any) -> Posting:
-    base: dict[str, Any] = {
-        "id": pid,
-        "source": pid.split(":")[0],
-        "company": "Acme",
-        "title": "Software Engineer Intern",
-        "url": f"https://example.com/{pid.replace(':', '/')}",
-        "is_internship": True,
-        "description": DESCRIPTION,
-    }
-    base.update(fields)
-    return Posting(**base)
+    return make(pid, description=DESCRIPTION, seasons=[], **fields)
 
 
 def found_by_search(tmp_path: Path, stored: Posting, **query: Any) -> bool:
