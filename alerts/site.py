@@ -61,6 +61,7 @@ class SiteSubscription:
     filter: Filter
     notify: list[str]
     nonce: str
+    version: str = ""  # changes whenever anything the manage page shows changes (see `state`)
 
     @property
     def chat(self) -> list[str]:
@@ -83,6 +84,7 @@ def get(db: sqlite_utils.Database, name: str) -> SiteSubscription | None:
         filter=sub.filter,
         notify=sub.notify,
         nonce=row["nonce"] or "",
+        version=_version([row[c] for c in _SHOWN]),
     )
 
 
@@ -302,14 +304,19 @@ def site_digest(
     return digest, url
 
 
+#: the columns the manage page shows
+_SHOWN = ("notify", "frequency", "filter", "paused", "status", "email")
+
+
+def _version(values: Sequence[object]) -> str:
+    return hashlib.blake2b(repr(tuple(values)).encode(), digest_size=8).hexdigest()
+
+
 def state(db: sqlite_utils.Database, name: str) -> tuple[str, str] | None:
-    """(nonce, a key that changes whenever anything the manage page shows changes): lets
-    the site reuse a rendered page without parsing the subscription again."""
-    row = db.execute(
-        "SELECT nonce, notify, frequency, filter, paused, status, email FROM subscriptions WHERE name = ?",
-        [name],
-    ).fetchone()
+    """(nonce, the subscription's `version`) in one indexed read, without parsing it: lets
+    the site reuse a page rendered for this very state."""
+    sql = f"SELECT nonce, {', '.join(_SHOWN)} FROM subscriptions WHERE name = ?"
+    row = db.execute(sql, [name]).fetchone()
     if row is None:
         return None
-    digest = hashlib.blake2b(repr(row[1:]).encode(), digest_size=8).hexdigest()
-    return str(row[0] or ""), digest
+    return str(row[0] or ""), _version(row[1:])

@@ -96,13 +96,16 @@ def routes(s: Site) -> list[Route]:
             except LinkError:
                 parts = []
             current = site.state(s.db(), parts[0]) if len(parts) == 2 else None
-            if current is not None and current[0] == parts[1]:
-                key = f"manage:{parts[0]}:{current[1]}"
+            if current is None or current[0] != parts[1]:
+                return await s.render(_manage_get, request)  # its error page
+            key = f"manage:{parts[0]}:{current[1]}"
+            hit = s.cached(request, key)
+            if hit is not None:
+                return hit
+            async with s.rendering(key):  # one thread renders it; the others wait and reuse it
                 hit = s.cached(request, key)
-                if hit is not None:
-                    return hit
-            # parse and render off the event loop: cached pages keep flowing meanwhile
-            return await run_in_threadpool(_manage_get, request)
+                # parse and render off the event loop: cached pages keep flowing meanwhile
+                return hit if hit is not None else await s.render(_manage_get, request)
         return await _manage(request)
 
     def _manage_get(request: Request) -> Response:
@@ -119,9 +122,7 @@ def routes(s: Site) -> list[Route]:
             "values": filter_values(sub),
             "errors": {},
         }
-        current = site.state(s.db(), sub.name)
-        state_key = f"manage:{sub.name}:{current[1]}" if current else None
-        return s.page(request, "manage.html", ctx, cache_key=state_key)
+        return s.page(request, "manage.html", ctx, cache_key=f"manage:{sub.name}:{sub.version}")
 
     async def _manage(request: Request) -> Response:
         """The manage form posted: save, pause, resume or unsubscribe."""

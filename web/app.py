@@ -75,7 +75,7 @@ def create_app(db_path: str, settings: Settings, secret: str) -> Starlette:
             return hit
         async with s.rendering(key):  # one thread renders a page; the others wait for it
             hit = s.cached(request, key)
-            return hit if hit is not None else await run_in_threadpool(index, request)
+            return hit if hit is not None else await s.render(index, request)
 
     async def subscribe(request: Request) -> Response:
         try:
