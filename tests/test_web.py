@@ -296,6 +296,22 @@ def test_feed_is_well_formed_rss_of_the_matches(kit: SiteKit) -> None:
     )
 
 
+def test_feed_and_matches_follow_a_changed_filter_at_once(kit: SiteKit) -> None:
+    """Both are kept a while (matching costs ~0.1 s), but only for the filter they were made for."""
+    manage = _active(kit, keywords="data")
+    row = kit.subscriptions()[0]
+    signer = links.Links(PUBLIC, "test-secret-for-links")
+    feed = signer.url("feed", row["name"], row["nonce"], suffix=".rss").removeprefix(PUBLIC)
+    matches = signer.url("matches", row["name"], row["nonce"]).removeprefix(PUBLIC)
+    assert "Initech" in kit.client.get(feed).text and "Initech" in kit.client.get(matches).text
+    assert "Globex" not in kit.client.get(feed).text  # a second look, from what was kept
+    form = {"csrf": kit.csrf(manage), "action": "save", "keywords": "software", "frequency": "instant"}
+    assert kit.client.post(manage, data=form).status_code == 200
+    for path in (feed, matches):
+        page = kit.client.get(path).text
+        assert "Globex" in page and "Initech" not in page, path
+
+
 def test_serve_without_the_secret_exits_2_naming_it(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.delenv("INTERNWATCH_SECRET", raising=False)
     config = write_config(tmp_path / "config")
