@@ -158,6 +158,9 @@ def routes(s: Site) -> list[Route]:
             return s.message(
                 request, "Unsubscribed", "You will get no more alerts.", 200, ("/", "Front page")
             )
+        if action in ("pause", "resume") and sub.status == "pending":
+            ctx["notice"] = "These alerts start when you confirm them: open the link in the email we sent."
+            return s.page(request, "manage.html", ctx, 409)
         if action in ("pause", "resume"):
             site.pause(db, sub.name, action == "pause", moment)
             ctx["notice"] = "Paused: nothing is sent until you resume." if action == "pause" else "Resumed."
