@@ -41,7 +41,7 @@ from alerts.outbox import (
     recover_interrupted,
 )
 from alerts.render import Digest, Line
-from alerts.site import site_digest
+from alerts.site import record_digest, site_digest
 from alerts.subscriptions import Subscription
 from config.errors import ConfigError
 from config.hosts import BlockedAddress, Unresolvable, check_host, public_only_resolution
@@ -58,6 +58,8 @@ JSON_SCHEMES = ("json", "jsons")
 #: seconds apprise waits for a receiver's answer (apprise's own default is 4 s, shorter than
 #: many real webhooks take); a URL's own `rto=` still wins
 READ_TIMEOUT = 30.0
+#: "and N more" without the student site: what a message leaves out stays due (SPEC §5)
+NEXT_MESSAGE = "they come in the next message"
 
 
 def notify_hosts(url: str) -> list[str]:
@@ -135,7 +137,7 @@ def build_digest(batch: Batch, settings: Settings) -> Digest:
         lines=[Line.of(p, batch.subscription.filter.reasons(p)) for p in listed],
         more=len(batch.postings) - len(listed),
         stop_hint=settings.unsubscribe_hint.format(name=batch.subscription.name),
-        more_hint=f"internwatch export --format md --filter {batch.subscription.name}",
+        more_hint=NEXT_MESSAGE,
         digest_id=digest_id(batch),
     )
 
@@ -163,10 +165,15 @@ def _cap_per_company(
 
 
 def render_for(url: str, digest: Digest) -> tuple[str, str, str]:
-    """(title, body, apprise body format) for the channel, within its plugin's length limit.
+    """(title, body, apprise body format) for the channel, within its plugin's length limit."""
+    return fitted(url, digest)[1:]
+
+
+def fitted(url: str, digest: Digest) -> tuple[Digest, str, str, str]:
+    """The digest as the channel takes it, with its title, body and apprise body format.
 
     A longer digest lists fewer postings and says "and N more" rather than being cut
-    mid-line by the service.
+    mid-line by the service (one posting is always listed).
     """
     plugin = apprise.Apprise.instantiate(url, suppress_exceptions=True)
     scheme = url.split("://", 1)[0].lower()
@@ -174,9 +181,39 @@ def render_for(url: str, digest: Digest) -> tuple[str, str, str]:
     limit = int(plugin.body_maxlen) if plugin is not None and plugin.body_maxlen else None
     while True:
         title, body = _render(fmt, scheme, digest)
-        if limit is None or len(body) + len(title) + 2 <= limit or not digest.lines:
-            return title, body, fmt
+        if limit is None or len(body) + len(title) + 2 <= limit or len(digest.lines) <= 1:
+            return digest, title, body, fmt
         digest = replace(digest, lines=digest.lines[:-1], more=digest.more + 1)
+
+
+def compose(
+    db: sqlite_utils.Database, settings: Settings, batch: Batch, now: datetime
+) -> tuple[Batch, str, str, str, str]:
+    """One batch's message: (the batch it delivers, title, body, format, URL to send through).
+
+    Every posting the batch delivers is listed or linked (SPEC §5). With `web.public_url`,
+    "and N more" opens this digest's matches page, which lists them all. Without it there is
+    no page to link: the postings the message leaves out (the digest limit, the per-company
+    cap, a channel's length limit) leave the batch and stay pending for the next message.
+    """
+    digest = build_digest(batch, settings)
+    url, listing = batch.url, None
+    if settings.web.public_url:  # links to the student site (alerts/site.py)
+        digest, url, listing = site_digest(db, settings.web.public_url, batch, digest, now)
+    digest, title, body, fmt = fitted(batch.url, digest)
+    if digest.more and listing is not None:
+        record_digest(db, batch.subscription.name, [p.id for p in batch.postings], now, listing)
+    elif digest.more:
+        listed = {line.id for line in digest.lines}
+        keep = [i for i, p in enumerate(batch.postings) if p.id in listed]
+        batch = replace(
+            batch,
+            delivery_ids=[batch.delivery_ids[i] for i in keep],
+            postings=[batch.postings[i] for i in keep],
+        )
+        digest = replace(digest, digest_id=digest_id(batch))  # the same length: it still fits
+        title, body, fmt = render_for(batch.url, digest)
+    return batch, title, body, fmt, url
 
 
 def _format_for(scheme: str, plugin: Any) -> str:
@@ -255,12 +292,8 @@ def deliver(
         return []
     outcomes: list[SendOutcome] = []
     work = []
-    for batch in batches:
-        digest = build_digest(batch, settings)
-        url = batch.url
-        if settings.web.public_url:  # links to the student site (alerts/site.py)
-            digest, url = site_digest(db, settings.web.public_url, batch, digest, now)
-        title, body, fmt = render_for(batch.url, digest)
+    for whole in batches:
+        batch, title, body, fmt, url = compose(db, settings, whole, now)
         mark_sending(db, batch)
         work.append((batch, title, body, fmt, url))
 

@@ -165,8 +165,10 @@ def due_batches(
         batch.postings.append(row_to_posting(posting))
     places = _cluster_places(db, {p.cluster_id for b in batches.values() for p in b.postings})
     for batch in batches.values():
-        batch.postings = [_with_cluster_places(p, places) for p in batch.postings]
-        batch.postings.sort(key=lambda p: p.posted_at or p.first_seen or "", reverse=True)
+        aligned = zip(batch.postings, batch.delivery_ids, strict=True)
+        pairs = [(_with_cluster_places(p, places), d) for p, d in aligned]
+        pairs.sort(key=lambda pair: pair[0].posted_at or pair[0].first_seen or "", reverse=True)
+        batch.postings, batch.delivery_ids = [p for p, _ in pairs], [d for _, d in pairs]  # kept aligned
     return list(batches.values())
 
 

@@ -15,7 +15,6 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
 from urllib.parse import quote
 
 import sqlite_utils
@@ -61,6 +60,7 @@ class SiteSubscription:
     filter: Filter
     notify: list[str]
     nonce: str
+    version: str = ""  # changes whenever anything the manage page shows changes (see `state`)
 
     @property
     def chat(self) -> list[str]:
@@ -83,6 +83,7 @@ def get(db: sqlite_utils.Database, name: str) -> SiteSubscription | None:
         filter=sub.filter,
         notify=sub.notify,
         nonce=row["nonce"] or "",
+        version=_version([row[c] for c in _SHOWN]),
     )
 
 
@@ -209,8 +210,10 @@ def _hashed(email: str) -> str:
 # -- digests and matches ------------------------------------------------------------------------
 
 
-def record_digest(db: sqlite_utils.Database, name: str, posting_ids: Sequence[str], now: datetime) -> str:
-    digest_id = secrets.token_urlsafe(9)
+def record_digest(
+    db: sqlite_utils.Database, name: str, posting_ids: Sequence[str], now: datetime, digest_id: str
+) -> None:
+    """Keep a digest's postings for its matches page (the "and N more" link)."""
     with db.conn:
         db.table("site_digests").insert(
             {
@@ -220,7 +223,6 @@ def record_digest(db: sqlite_utils.Database, name: str, posting_ids: Sequence[st
                 "posting_ids": json.dumps(list(posting_ids)),
             }
         )
-    return digest_id
 
 
 def digest_postings(db: sqlite_utils.Database, name: str, digest_id: str) -> list[Posting] | None:
@@ -257,59 +259,50 @@ def current_matches(
     return out
 
 
-def message_links(
-    db: sqlite_utils.Database,
-    public_url: str,
-    name: str,
-    posting_ids: Sequence[str],
-    more: int,
-    now: datetime,
-) -> dict[str, Any]:
-    """The site links one digest carries: manage (the stop hint), one-click unsubscribe
-    (email headers) and, when postings are left out, the matches page listing all of them."""
-    links = Links.from_env(public_url)
-    nonce = ensure_nonce(db, name)
-    out: dict[str, Any] = {
-        "manage": links.url("manage", name, nonce),
-        "unsubscribe": links.url("unsubscribe", name, nonce),
-        "matches": None,
-    }
-    if more:
-        digest_id = record_digest(db, name, posting_ids, now)
-        out["matches"] = links.url("matches", name, nonce, digest_id)
-    return out
-
-
 def site_digest(
     db: sqlite_utils.Database, public_url: str, batch: outbox.Batch, digest: Digest, now: datetime
-) -> tuple[Digest, str]:
-    """With `web.public_url`: the digest ends with the manage link, "and N more" links to
-    the matches page (so those postings count as delivered), and an email carries the RFC
-    8058 headers. Returns the digest and the URL to send it through."""
-    links = message_links(
-        db, public_url, batch.subscription.name, [p.id for p in batch.postings], digest.more, now
+) -> tuple[Digest, str, str]:
+    """With `web.public_url`: the digest ends with the manage link, its "and N more" links to
+    the matches page of this digest, and an email carries the RFC 8058 headers.
+
+    Returns the digest, the URL to send it through and the matches page's digest id: the
+    sender records the digest under it (`record_digest`) once it knows the message, fitted
+    to its channel, leaves postings out; they then count as delivered.
+    """
+    name = batch.subscription.name
+    links = Links.from_env(public_url)
+    nonce = ensure_nonce(db, name)
+    listing = secrets.token_urlsafe(9)
+    digest = replace(
+        digest,
+        stop_hint=links.url("manage", name, nonce),
+        more_hint=links.url("matches", name, nonce, listing),
     )
-    digest = replace(digest, stop_hint=links["manage"], more_hint=links["matches"] or digest.more_hint)
     url = batch.url
     if url.split("://", 1)[0].lower() in ("mailto", "mailtos"):
         url = with_headers(
             url,
             {
-                "List-Unsubscribe": f"<{links['unsubscribe']}>",
+                "List-Unsubscribe": f"<{links.url('unsubscribe', name, nonce)}>",
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             },
         )
-    return digest, url
+    return digest, url, listing
+
+
+#: the columns the manage page shows
+_SHOWN = ("notify", "frequency", "filter", "paused", "status", "email")
+
+
+def _version(values: Sequence[object]) -> str:
+    return hashlib.blake2b(repr(tuple(values)).encode(), digest_size=8).hexdigest()
 
 
 def state(db: sqlite_utils.Database, name: str) -> tuple[str, str] | None:
-    """(nonce, a key that changes whenever anything the manage page shows changes): lets
-    the site reuse a rendered page without parsing the subscription again."""
-    row = db.execute(
-        "SELECT nonce, notify, frequency, filter, paused, status, email FROM subscriptions WHERE name = ?",
-        [name],
-    ).fetchone()
+    """(nonce, the subscription's `version`) in one indexed read, without parsing it: lets
+    the site reuse a page rendered for this very state."""
+    sql = f"SELECT nonce, {', '.join(_SHOWN)} FROM subscriptions WHERE name = ?"
+    row = db.execute(sql, [name]).fetchone()
     if row is None:
         return None
-    digest = hashlib.blake2b(repr(row[1:]).encode(), digest_size=8).hexdigest()
-    return str(row[0] or ""), digest
+    return str(row[0] or ""), _version(row[1:])

@@ -37,6 +37,8 @@ class Subscription:
     origin: str
     watermark: str | None
     last_sent_at: str | None
+    #: active, or pending: made on the student site and not confirmed yet (gets nothing)
+    status: str = "active"
 
     @classmethod
     def from_row(cls, row: dict[str, Any], vault: Vault) -> Subscription:
@@ -52,6 +54,7 @@ class Subscription:
             origin=row["origin"],
             watermark=row["watermark"],
             last_sent_at=row["last_sent_at"],
+            status=row.get("status") or "active",
         )
 
 
@@ -178,10 +181,11 @@ def set_paused(db: sqlite_utils.Database, name: str, paused: bool, now: datetime
             db.execute(
                 "DELETE FROM deliveries WHERE subscription = ? AND status = 'pending'", [name]
             )
-        else:
+        else:  # a pending one starts only when its student confirms it (SPEC §7)
             changed = db.execute(
                 "UPDATE subscriptions SET paused = 0,"
-                " watermark = CASE WHEN watermark IS NULL THEN NULL ELSE ? END WHERE name = ?",
+                " watermark = CASE WHEN watermark IS NULL THEN NULL ELSE ? END"
+                " WHERE name = ? AND coalesce(status, 'active') != 'pending'",
                 [iso(now), name],
             ).rowcount
     return bool(changed)

@@ -55,7 +55,7 @@ def _list(ctx: Context) -> int:
     from alerts.subscriptions import sync_subscriptions
 
     for sub in sync_subscriptions(ctx.db(), ctx.subscriptions(), now()):
-        state = "paused" if sub.paused else "active"
+        state = "pending" if sub.status == "pending" else "paused" if sub.paused else "active"
         channels = ", ".join(mask_url(u) for u in sub.notify)
         flt = json.dumps(sub.filter.model_dump(exclude_defaults=True), ensure_ascii=False)
         ctx.say(f"{sub.name:20} {state:7} {sub.frequency:8} {sub.origin:5} {flt} -> {channels}")
@@ -163,6 +163,9 @@ def _remove_pause_resume(ctx: Context, action: str) -> int:
     if not name:
         raise Usage(f"subscriptions {action} needs a NAME")
     db = ctx.db()
+    status = db.execute("SELECT status FROM subscriptions WHERE name = ?", [name]).fetchone()
+    if action == "resume" and status is not None and status[0] == "pending":
+        raise Usage(f"'{name}' is pending: it starts when its student confirms it from the email")
     if action == "remove":
         done = remove_subscription(db, name)
     else:

@@ -7,6 +7,7 @@ Likewise the filter model belongs to alerts/ and is handed to the subscription l
 
 from __future__ import annotations
 
+import ipaddress
 import string
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -79,6 +80,9 @@ class WebSettings(BaseModel):
     mail: str | None = None
     #: chat services (apprise schemes) a student may add on the site; default none
     chat: list[str] = Field(default_factory=list)
+    #: addresses or networks of reverse proxies whose X-Forwarded-For names the client (the
+    #: per-client sign-up limit); default none: the TCP peer is the client
+    trusted_proxies: list[str] = Field(default_factory=list)
 
     @field_validator("public_url")
     @classmethod
@@ -106,6 +110,20 @@ class WebSettings(BaseModel):
                     " (e.g. discord, slack, tgram, ntfy)"
                 )
         return [v.lower() for v in values]
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, values: list[str]) -> list[str]:
+        for value in values:
+            try:
+                ipaddress.ip_network(value, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"trusted_proxies entry {value!r} is not an IP address or network"
+                    " (e.g. 127.0.0.1 or 10.0.0.0/8; '*' and host names are refused: any client"
+                    " could then choose the address it is counted under)"
+                ) from None
+        return values
 
 
 class Settings(BaseModel):

@@ -16,7 +16,7 @@ from alerts.outbox import collect
 from config.clock import now
 from tests import webkit
 from tests.conftest import run_cli, write_config
-from tests.webkit import PUBLIC, SiteKit, errors_of
+from tests.webkit import PUBLIC, SECRET, SiteKit, errors_of
 from web import app as web_app
 
 kit = webkit.kit  # the fixture
@@ -194,6 +194,27 @@ def test_bad_and_expired_links_get_a_clear_4xx_page(kit: SiteKit, monkeypatch: p
     assert kit.subscriptions()[0]["status"] == "pending"
 
 
+def test_a_pending_subscription_is_listed_as_pending_and_only_its_student_starts_it(
+    kit: SiteKit, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    path = _confirm_link(kit)
+    row = kit.subscriptions()[0]
+    cli = ("--config", str(write_config(tmp_path / "config")), "--db", str(kit.db_path))
+    listed = run_cli("subscriptions", "list", *cli)
+    key = row["name"].removeprefix("site-")  # the kit's mail user is "site", masked in output
+    assert listed.code == 0 and re.search(rf"{key} +pending ", listed.out), listed.out
+    resumed = run_cli("subscriptions", "resume", row["name"], *cli)
+    assert resumed.code == 2 and "pending" in resumed.err and "confirm" in resumed.err
+    manage = links.Links(PUBLIC, SECRET).url("manage", row["name"], row["nonce"]).removeprefix(PUBLIC)
+    page = kit.client.get(manage)
+    assert 'value="resume"' not in page.text and "waiting for confirmation" in page.text
+    refused = kit.client.post(manage, data={"csrf": kit.csrf(manage), "action": "resume"})
+    assert refused.status_code == 409 and "confirm" in refused.text
+    assert [(r["status"], r["paused"]) for r in kit.subscriptions()] == [("pending", 1)]
+    kit.client.post(path, data={"csrf": kit.csrf(path)})
+    assert re.search(rf"{key} +active ", run_cli("subscriptions", "list", *cli).out)
+
+
 def _active(kit: SiteKit, **fields: object) -> str:
     """Sign up and confirm; the manage path."""
     path = _confirm_link(kit, **fields)
@@ -294,6 +315,22 @@ def test_feed_is_well_formed_rss_of_the_matches(kit: SiteKit) -> None:
     assert (
         "Data Analyst Intern at Initech" in titles and "Software Engineering Intern at Globex" not in titles
     )
+
+
+def test_feed_and_matches_follow_a_changed_filter_at_once(kit: SiteKit) -> None:
+    """Both are kept a while (matching costs ~0.1 s), but only for the filter they were made for."""
+    manage = _active(kit, keywords="data")
+    row = kit.subscriptions()[0]
+    signer = links.Links(PUBLIC, "test-secret-for-links")
+    feed = signer.url("feed", row["name"], row["nonce"], suffix=".rss").removeprefix(PUBLIC)
+    matches = signer.url("matches", row["name"], row["nonce"]).removeprefix(PUBLIC)
+    assert "Initech" in kit.client.get(feed).text and "Initech" in kit.client.get(matches).text
+    assert "Globex" not in kit.client.get(feed).text  # a second look, from what was kept
+    form = {"csrf": kit.csrf(manage), "action": "save", "keywords": "software", "frequency": "instant"}
+    assert kit.client.post(manage, data=form).status_code == 200
+    for path in (feed, matches):
+        page = kit.client.get(path).text
+        assert "Globex" in page and "Initech" not in page, path
 
 
 def test_serve_without_the_secret_exits_2_naming_it(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

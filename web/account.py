@@ -96,13 +96,16 @@ def routes(s: Site) -> list[Route]:
             except LinkError:
                 parts = []
             current = site.state(s.db(), parts[0]) if len(parts) == 2 else None
-            if current is not None and current[0] == parts[1]:
-                key = f"manage:{parts[0]}:{current[1]}"
+            if current is None or current[0] != parts[1]:
+                return await s.render(_manage_get, request)  # its error page
+            key = f"manage:{parts[0]}:{current[1]}"
+            hit = s.cached(request, key)
+            if hit is not None:
+                return hit
+            async with s.rendering(key):  # one thread renders it; the others wait and reuse it
                 hit = s.cached(request, key)
-                if hit is not None:
-                    return hit
-            # parse and render off the event loop: cached pages keep flowing meanwhile
-            return await run_in_threadpool(_manage_get, request)
+                # parse and render off the event loop: cached pages keep flowing meanwhile
+                return hit if hit is not None else await s.render(_manage_get, request)
         return await _manage(request)
 
     def _manage_get(request: Request) -> Response:
@@ -119,9 +122,7 @@ def routes(s: Site) -> list[Route]:
             "values": filter_values(sub),
             "errors": {},
         }
-        current = site.state(s.db(), sub.name)
-        state_key = f"manage:{sub.name}:{current[1]}" if current else None
-        return s.page(request, "manage.html", ctx, cache_key=state_key)
+        return s.page(request, "manage.html", ctx, cache_key=f"manage:{sub.name}:{sub.version}")
 
     async def _manage(request: Request) -> Response:
         """The manage form posted: save, pause, resume or unsubscribe."""
@@ -157,6 +158,9 @@ def routes(s: Site) -> list[Route]:
             return s.message(
                 request, "Unsubscribed", "You will get no more alerts.", 200, ("/", "Front page")
             )
+        if action in ("pause", "resume") and sub.status == "pending":
+            ctx["notice"] = "These alerts start when you confirm them: open the link in the email we sent."
+            return s.page(request, "manage.html", ctx, 409)
         if action in ("pause", "resume"):
             site.pause(db, sub.name, action == "pause", moment)
             ctx["notice"] = "Paused: nothing is sent until you resume." if action == "pause" else "Resumed."
@@ -198,27 +202,46 @@ def routes(s: Site) -> list[Route]:
         if isinstance(found, Response):
             return found
         sub, parts = found
-        listed = site.digest_postings(s.db(), sub.name, parts[2]) if len(parts) > 2 else None
-        current = await run_in_threadpool(lambda: site.current_matches(s.db(), sub.filter, now()))
+        digest_id = parts[2] if len(parts) > 2 else ""
+        # kept PAGE_TTL seconds for this very state of the subscription: matching it against
+        # the newest postings costs ~0.1 s, too much for every visit or feed reader's poll
+        key = f"matches:{sub.name}:{sub.version}:{digest_id}"
+        hit = s.cached(request, key)
+        if hit is not None:
+            return hit
+        async with s.rendering(key):
+            hit = s.cached(request, key)
+            return hit if hit is not None else await s.render(_matches_page, request, sub, digest_id, key)
+
+    def _matches_page(request: Request, sub: site.SiteSubscription, digest_id: str, key: str) -> Response:
+        db = s.db()
+        listed = site.digest_postings(db, sub.name, digest_id) if digest_id else None
+        current = site.current_matches(db, sub.filter, now())
         manage = s.links(request).url("manage", sub.name, sub.nonce)
-        return s.page(
-            request,
-            "matches.html",
-            {
-                "digest": [posting_view(p) for p in listed or []],
-                "known": listed is not None,
-                "current": [posting_view(p) for p in current],
-                "manage": manage,
-            },
-        )
+        context = {
+            "digest": [posting_view(p) for p in listed or []],
+            "known": listed is not None,
+            "current": [posting_view(p) for p in current],
+            "manage": manage,
+        }
+        return s.page(request, "matches.html", context, cache_key=key)
 
     async def feed(request: Request) -> Response:
         found = _sub_for(request, "feed")
         if isinstance(found, Response):
             return found
         sub, _ = found
-        postings = await run_in_threadpool(lambda: site.current_matches(s.db(), sub.filter, now()))
-        return Response(feed_xml(postings, s.links(request).base), media_type="application/rss+xml")
+        key = f"feed:{sub.name}:{sub.version}"  # as the matches page
+        xml = s.rendered.get(key)
+        if xml is None:
+            async with s.rendering(key):
+                xml = s.rendered.get(key) or await s.render(_feed_xml, request, sub, key)
+        return Response(xml, media_type="application/rss+xml")
+
+    def _feed_xml(request: Request, sub: site.SiteSubscription, key: str) -> str:
+        xml = feed_xml(site.current_matches(s.db(), sub.filter, now()), s.links(request).base)
+        s.rendered.put(key, xml)
+        return xml
 
     return [
         Route("/confirm/{token}", confirm, methods=["GET", "POST"]),

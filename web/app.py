@@ -13,9 +13,11 @@ import threading
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from alerts import site
 from config.clock import now
@@ -75,7 +77,7 @@ def create_app(db_path: str, settings: Settings, secret: str) -> Starlette:
             return hit
         async with s.rendering(key):  # one thread renders a page; the others wait for it
             hit = s.cached(request, key)
-            return hit if hit is not None else await run_in_threadpool(index, request)
+            return hit if hit is not None else await s.render(index, request)
 
     async def subscribe(request: Request) -> Response:
         try:
@@ -184,4 +186,12 @@ def create_app(db_path: str, settings: Settings, secret: str) -> Starlette:
         Route("/posting/{pid:path}", posting),
         *account.routes(s),
     ]
-    return Starlette(routes=routes, exception_handlers={HTTPException: not_found, Exception: server_error})
+    # behind a reverse proxy listed in web.trusted_proxies, the client is the address its
+    # X-Forwarded-For names (the nearest one no trusted proxy added); from any other peer the
+    # header is ignored (uvicorn's ProxyHeadersMiddleware)
+    proxies = [Middleware(ProxyHeadersMiddleware, trusted_hosts=settings.web.trusted_proxies)]
+    return Starlette(
+        routes=routes,
+        middleware=proxies if settings.web.trusted_proxies else [],
+        exception_handlers={HTTPException: not_found, Exception: server_error},
+    )

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+import anyio.to_thread
 import sqlite_utils
+from anyio import CapacityLimiter
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -31,6 +33,9 @@ MAX_BODY = 4 * 1024 * 1024
 #: seconds a rendered front/search page is reused: new postings show up within this
 PAGE_TTL = 30.0
 CSRF_SLOT = "\x00csrf\x00"
+#: pages read and rendered at once in worker threads (about the number of cores)
+RENDERERS = 2
+T = TypeVar("T")
 
 
 @dataclass
@@ -46,6 +51,7 @@ class Site:
         self.facets = FacetCache(self.db)
         self.rendered = PageCache(PAGE_TTL, size=2048)
         self._rendering: dict[str, asyncio.Lock] = {}
+        self._renderers: CapacityLimiter | None = None
         self._local = threading.local()
         public = self.settings.web.public_url
         self._links = Links(public, self.secret) if public else None
@@ -66,6 +72,14 @@ class Site:
             yield
         if not lock.locked():
             self._rendering.pop(key, None)
+
+    async def render(self, fn: Callable[..., T], *args: Any) -> T:
+        """Read and render a page in a worker thread, at most RENDERERS at once: rendering is
+        Python holding the GIL, so more threads than cores only make the event loop, which
+        serves every reused page, wait for its turn."""
+        if self._renderers is None:
+            self._renderers = CapacityLimiter(RENDERERS)
+        return await anyio.to_thread.run_sync(fn, *args, limiter=self._renderers)
 
     def db(self) -> sqlite_utils.Database:
         """One connection per thread (Starlette runs handlers in a thread pool)."""
