@@ -147,7 +147,8 @@ class JsonLdSpider(BaseSpider):
             else:
                 self.logger.info("probed link %s answered %s: not a job", request.url, response.status)
             return
-        reason = f"HTTP {response.status}" if response is not None else describe_error(failure.value or Exception("unknown error"))
+        reason = (f"HTTP {response.status}" if response is not None
+                  else describe_error(failure.value or Exception("unknown error")))
         yield from self.skip_job(request, reason)
 
     def skip_job(self, request: Request | None, reason: str) -> Iterator[Unchanged]:
