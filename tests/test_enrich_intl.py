@@ -1,0 +1,75 @@
+"""Phrasing families of German, Dutch, Indian, Singapore, UK and Australian postings (issue 12).
+
+Each case is a short phrase of our own in the way such postings write a field; none is
+copied from the corpus (tests/fixtures/corpus), which counts towards the figures.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from spiders.enrich.pay import pay_from_text, pay_line
+from spiders.enrich.stipend import lakh_pay
+from store.models import Pay
+
+
+def _pay(found: Pay | None) -> tuple | None:
+    if found is None:
+        return None
+    return (found.min, found.max, found.currency, found.per, found.source)
+
+
+@pytest.mark.parametrize(
+    ("text", "countries", "want"),
+    [
+        # German: decimal commas, "brutto/Monat", "im Monat", "pro Stunde", salary words
+        ("Vergütung: 1.200 € brutto/Monat", set(), (1200.0, 1200.0, "EUR", "month", "text")),
+        ("EUR 1.500 brutto pro Monat", set(), (1500.0, 1500.0, "EUR", "month", "text")),
+        ("Wir zahlen 15,00 € pro Stunde.", set(), (15.0, 15.0, "EUR", "hour", "text")),
+        ("Stundenlohn: 14,50 €", set(), (14.5, 14.5, "EUR", "hour", "text")),
+        ("Monatliche Vergütung von 1.800 €", set(), (1800.0, 1800.0, "EUR", "month", "text")),
+        ("Praktikumsvergütung von €2.000 im Monat", set(), (2000.0, 2000.0, "EUR", "month", "text")),
+        # Dutch: "per maand", "bruto", ",-"
+        ("Stagevergoeding van €400,- per maand", set(), (400.0, 400.0, "EUR", "month", "text")),
+        ("€ 500 bruto per maand", set(), (500.0, 500.0, "EUR", "month", "text")),
+        # Indian: Rs./-, p.m., per mensem, k ranges, a stipend without a period
+        ("Rs.15000/- per month", set(), (15000.0, 15000.0, "INR", "month", "text")),
+        ("Rs. 15000 p.m.", set(), (15000.0, 15000.0, "INR", "month", "text")),
+        ("INR 12,000 per mensem", set(), (12000.0, 12000.0, "INR", "month", "text")),
+        ("₹20k-30k per month", set(), (20000.0, 30000.0, "INR", "month", "text")),
+        ("Stipend: Rs. 8000 - 12000", set(), (8000.0, 12000.0, "INR", "month", "text")),
+        ("A one-time stipend of ₹5,00,000", set(), None),  # a lump sum, no period
+        # Singapore, Australia, UK
+        ("S$1,500 monthly allowance", set(), (1500.0, 1500.0, "SGD", "month", "text")),
+        ("A monthly stipend of $1,500", {"SG"}, (1500.0, 1500.0, "SGD", "month", "text")),
+        ("AUD 30/hr plus super", set(), (30.0, 30.0, "AUD", "hour", "text")),
+        ("$65,000 + super", {"AU"}, (65000.0, 65000.0, "AUD", "year", "text")),
+        ("Salary: £25,000 pro rata", set(), (25000.0, 25000.0, "GBP", "year", "text")),
+        # not pay: funding, budgets, later offers
+        ("We raised €15 Mio per year of funding", set(), None),
+        ("A learning budget of €1.000 per year", set(), None),
+        ("Jobticket-Zuschuss von 50 € pro Monat", set(), None),
+        ("Competitive salary and benefits", set(), None),
+    ],
+)
+def test_pay_families_abroad(text: str, countries: set[str], want: tuple | None) -> None:
+    assert _pay(pay_from_text(text, countries)) == want
+
+
+def test_salary_list_below_a_salary_paragraph_is_yearly() -> None:
+    text = ("The minimum and maximum full-time annual salaries for this role are listed below, "
+            "by location. Please note that this salary information is solely for candidates "
+            "hired to work in these locations.\n\nChicago, IL (Hybrid): $120,000 - $140,000 for "
+            "Software Engineer\n")
+    assert _pay(pay_from_text(text, set())) == (120000.0, 140000.0, "USD", "year", "text")
+
+
+def test_pay_line_read_anywhere() -> None:
+    whole = "About Acme\n\nAcme builds tools.\n\nUS\\$ 6,100-8,000/month + benefits\n"
+    assert _pay(pay_line(whole, set())) == (6100.0, 8000.0, "USD", "month", "text")
+    assert pay_line("About Acme\n\nWe made $5 million in revenue per year.", set()) is None
+
+
+def test_pre_placement_offer_is_not_the_interns_pay() -> None:
+    assert lakh_pay("Performance-linked pre-placement offer of up to INR 14 LPA.") is None
+    assert _pay(lakh_pay("CTC: 6 - 8 LPA")) == (600000.0, 800000.0, "INR", "year", "text")
