@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import pytest
 
+from spiders.enrich.duration import duration_months
 from spiders.enrich.pay import pay_from_text, pay_line
+from spiders.enrich.sections import readable
 from spiders.enrich.stipend import lakh_pay
 from store.models import Pay
 
@@ -73,3 +75,44 @@ def test_pay_line_read_anywhere() -> None:
 def test_pre_placement_offer_is_not_the_interns_pay() -> None:
     assert lakh_pay("Performance-linked pre-placement offer of up to INR 14 LPA.") is None
     assert _pay(lakh_pay("CTC: 6 - 8 LPA")) == (600000.0, 800000.0, "INR", "year", "text")
+
+
+@pytest.mark.parametrize(
+    ("text", "internship", "want"),
+    [
+        ("Praktikum für 6 Monate ab April", True, 6.0),
+        ("Wir bieten ein 6-monatiges Pflichtpraktikum", True, 6.0),
+        ("Ein sechsmonatiges Praktikum im Marketing", True, 6.0),
+        ("Ein 12-wöchiges Praktikum", True, 3.0),
+        ("Dauer: mindestens 3 Monate", True, 3.0),
+        ("Praktikumsdauer: 6 Monate", True, 6.0),
+        ("für einen Zeitraum von 6 Monaten", True, 6.0),
+        ("Ein Praktikum von 5 Monaten", True, 5.0),
+        ("Een stage van 5 maanden", True, 5.0),
+        ("Beschikbaar voor een periode van minimaal 2,5 maand", True, 2.5),
+        ("Looptijd: zes maanden", True, 6.0),
+        ("Een uitdagend leertraject van 6 maanden", False, 6.0),
+        ("Duration:\n- B.Tech: 6 months\n- M.Tech: 11 months", True, 6.0),
+        ("Internship tenure: 3 months", True, 3.0),
+        ("Duration of internship four to six months between January and June", True, 4.0),
+        # a day-less month range in the title, or after a duration word
+        ("Policy Intern, Jan to Jun 2026\nJoin us.", True, 6.0),
+        ("Project Intern Jan - Jun/Jul 2026\nJoin us.", True, 6.0),
+        ("Intern\nThe internship period is from March to August 2026.", True, 6.0),
+        ("Intern\nYou are available from May 12, 2025 - August 15, 2025.", True, None),
+        # spans of something else, and a full-time job's contract
+        ("Notice period of 3 months", True, None),
+        ("Probezeit von 6 Monaten", True, None),
+        ("Account Officer (1 Year Contract)", False, None),
+    ],
+)
+def test_duration_families_abroad(text: str, internship: bool, want: float | None) -> None:
+    assert duration_months(text, internship=internship) == want
+
+
+def test_a_paragraph_ending_in_a_question_is_read() -> None:
+    paragraph = ("In this 12-week internship you will build tools. Are you ready to take on "
+                 "the challenge?")
+    assert readable(paragraph) == paragraph
+    form = "Will you require visa sponsorship?\nYes\nYou will build tools."
+    assert readable(form) == "You will build tools."

@@ -18,33 +18,43 @@ from __future__ import annotations
 
 import re
 
-from spiders.enrich.text import NUMBER_RE, NUMBER_WORDS, fast_regex, number, windows
+from spiders.enrich.text import MONTH_RE, NUMBER_RE, NUMBER_WORDS, fast_regex, month, number, windows
 
-_N = NUMBER_RE
+# German and Dutch number words ("sechs Monate", "zes maanden"); "ein"/"een" are left out,
+# they are mostly the article "a".
+_FOREIGN_NUMBERS: dict[str, int] = {
+    "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7, "acht": 8,
+    "neun": 9, "zehn": 10, "zwölf": 12, "twee": 2, "drie": 3, "vijf": 5, "zes": 6,
+    "zeven": 7, "negen": 9, "tien": 10, "twaalf": 12,
+}
+_N = "(?:" + NUMBER_RE + "|" + "|".join(sorted(_FOREIGN_NUMBERS, key=len, reverse=True)) + ")"
 # What a number can start with; the other first arguments of fast_regex are the first
 # letters of their pattern's alternatives.
-_N_FIRST = r"\d" + "".join(sorted({word[0] for word in NUMBER_WORDS}))
-_UNIT = (r"(?P<u>weeks?|months?|mos?|wks?|semesters?|years?|monate?n?|mois|mesi|meses|"
-         r"wochen|semaines|settimane|semanas|maanden|weken)")
+_N_FIRST = r"\d" + "".join(sorted({word[0] for word in (*NUMBER_WORDS, *_FOREIGN_NUMBERS)}))
+# "6-monatiges Praktikum", "12-wöchige", "sechsmonatiges" are adjectives of the same units.
+_UNIT = (r"(?P<u>weeks?|months?|mos?|wks?|semesters?|years?|monate?n?|monatig\w*|wöchig\w*|"
+         r"mois|mesi|meses|wochen|semaines|settimane|semanas|maanden|maand|weken)")
 _SPAN = (rf"(?P<n>{_N})(?:\s*\(\d{{1,2}}\))?(?:\s*(?:-|–|to|or|and|bis|à|a)\s*(?P<n2>{_N}))?"
          rf"(?:\+)?[\s-]*(?:consecutive\s+|full[- ]time\s+)?{_UNIT}(?![\w-])")
 _ROLE = (r"(?:[\w-]+,?\s+){0,3}?(?:intern(?:ship)?s?|placements?|co-?op|programme|program|"
-         r"contract|work\s+term|term|apprenticeship|traineeship|stage|"
-         r"praktikum|opportunity|summer)\b")
+         r"contract|work\s+term|term|apprenticeship|traineeship|stage\w*|afstudeerstage|"
+         r"(?:pflicht|voll?zeit|orientierungs)?praktikum\w*|leertraject|opportunity|summer)\b")
 _BEFORE_ROLE = fast_regex(
     _N_FIRST, rf"\b{_SPAN}(?:\s*\([^)]{{0,40}}\))?[\s,-]+(?:long\s+)?{_ROLE}", re.IGNORECASE)
 _LABELLED = fast_regex(
-    "adflmprsw",
+    "adflmprstwz",
     rf"\b(?:duration|length|period|minimum(?:\s+of)?|minimaal|min\.?|at\s+least|lasts?|lasting|"
     rf"runs?\s+for|running\s+for|for\s+a\s+period\s+of|spans?|spend|dauer|durée|duración|"
-    rf"work\s+term)(?:\b|(?<=\.))\s*(?:minimale?\s*|minimum\s*)?"
+    rf"mindestens|zeitraum\s+von|periode\s+van|tenure|duur|looptijd|laufzeit|"
+    rf"work\s+term)(?:\b|(?<=\.))\s*(?:minimale?\s*|minimum\s*|minimaal\s*|mindestens\s*)?"
     rf"(?:of\s+|is\s+|:\s*|-\s*|the\s+internship\s*:?\s*)?"
     rf"(?:approximately\s+|approx\.?\s+|about\s+|up\s+to\s+|between\s+)?{_SPAN}",
     re.IGNORECASE,
 )
 _ROLE_OF = fast_regex(
-    "cips",
-    rf"\b(?:intern(?:ship)?|placement|co-?op|program(?:me)?|stage|contract)\s+of\s+"
+    "cipslt",
+    rf"\b(?:intern(?:ship)?|placement|co-?op|program(?:me)?|stage|contract|traineeship|"
+    rf"(?:leer)?traject|praktikum\w*)\s+(?:of|van|von)\s+"
     rf"(?:approximately\s+|about\s+)?{_SPAN}",
     re.IGNORECASE,
 )
@@ -59,8 +69,10 @@ _ROLE_LASTS = fast_regex(
 )
 _FOR = fast_regex(
     "dfv,",
-    rf"(?:\bfor|\bde|\bdi|\bfür|\bvon|\bvan|,)\s+(?:a\s+period\s+of\s+|a\s+minimum\s+of\s+|"
-    rf"at\s+least\s+|mindestens\s+)?{_SPAN}"
+    rf"(?:\bfor|\bde|\bdi|\bfür|\bvon|\bvan|\bvoor|,)\s+(?:a\s+period\s+of\s+|"
+    rf"a\s+minimum\s+of\s+|at\s+least\s+|mindestens\s+|minimaal\s+|minimum\s+|"
+    rf"(?:een\s+periode|einen\s+zeitraum|die\s+dauer)\s+(?:van|von)\s+(?:minimaal\s+|"
+    rf"mindestens\s+)?|approximately\s+|about\s+|ca\.\s+|circa\s+)?{_SPAN}"
     r"(?!\s+(?:after|of|before|following|post|prior|paid|off|vacation|holidays?|notice|pto|"
     r"leave|per\s+year|a\s+year))",
     re.IGNORECASE,
@@ -80,10 +92,59 @@ _OTHER_SPAN = re.compile(
     r"hiring\s+process|response|reply|of\s+(?:pto|vacation|leave|holiday))\b",
     re.IGNORECASE,
 )
+# "notice period of 3 months", "Probezeit von 6 Monaten": the span of something else.
+_OTHER_BEFORE = re.compile(
+    r"\b(?:notice|probation\w*|trial|waiting|training|onboarding|vesting|warranty|payment|"
+    r"probezeit|kündigungsfrist|proeftijd|opzegtermijn|einarbeitung\w*)\s*$",
+    re.IGNORECASE,
+)
 _UP_TO = re.compile(r"\b(?:up\s+to|max(?:imum)?(?:\s+of)?|no\s+more\s+than)\s+$", re.IGNORECASE)
 _KEYS = ("week", "month", "year", "mois", "monat", "meses", "mesi", "wochen", "semaine",
-         "maanden", "weken",
+         "maand", "weken", "wöchig",
          "settiman")
+
+
+# "Duration:\n- B.Tech: 6 months", "Dauer des Praktikums: 6 Monate": a duration label with a
+# few words between it and the length.
+_LABEL_GAP = re.compile(
+    rf"(?:\b|(?<=s))(?:duration|dauer|duur|tenure|looptijd|laufzeit)\b[^\d\n]{{0,30}}?\n?"
+    rf"[^\d\n]{{0,20}}?{_SPAN}",
+    re.IGNORECASE,
+)
+# A month range with no days: "Intern, Jan to Jun 2026", "Jan - Jun/Jul 2026" (the first
+# end), "Praktikum von März bis August": read in the title, or after a duration word.
+_MONTH_SPAN = re.compile(
+    rf"\b(?P<m1>{MONTH_RE})\s*(?:20\d\d\s*)?(?:-|–|to|till|until|through|bis|tot)\s*"
+    rf"(?P<m2>{MONTH_RE})(?![\w-])(?!\s*\d{{1,2}}\b)",
+    re.IGNORECASE,
+)
+_SPAN_LABEL = re.compile(r"\b(?:duration|period|dauer|zeitraum|duur|periode|tenure)\b[^.\n\d]{0,30}$",
+                         re.IGNORECASE)
+
+
+def _number(token: str) -> float:
+    return float(_FOREIGN_NUMBERS[token.lower()]) if token.lower() in _FOREIGN_NUMBERS else number(token)
+
+
+def _month_span(text: str) -> float | None:
+    """Months of a day-less month range in the title (first line) or after a duration word."""
+    title, _, rest = text.partition("\n")
+    for m in _MONTH_SPAN.finditer(title):
+        if m.start() and title[m.start() - 1].isdigit():
+            continue
+        return _span_months(m)
+    for chunk in windows(rest, ("duration", "period", "dauer", "zeitraum", "duur", "periode"),
+                         0, 80):
+        for m in _MONTH_SPAN.finditer(chunk):
+            if _SPAN_LABEL.search(chunk, 0, m.start()):
+                return _span_months(m)
+    return None
+
+
+def _span_months(m: re.Match[str]) -> float | None:
+    first, last = month(m["m1"]), month(m["m2"])
+    count = (last - first) % 12 + 1
+    return float(count) if 1 < count <= 12 else None
 
 
 def _months(n: float, unit: str) -> float | None:
@@ -99,7 +160,7 @@ def _months(n: float, unit: str) -> float | None:
 
 def duration_months(text: str, internship: bool = True) -> float | None:
     """The minimum length stated in ``text`` in months, or None (see module doc)."""
-    patterns = [_LABELLED, _BEFORE_ROLE, _ROLE_LASTS, _ROLE_OF, _SPAN_LONG, _PAREN]
+    patterns = [_LABELLED, _BEFORE_ROLE, _ROLE_LASTS, _ROLE_OF, _SPAN_LONG, _PAREN, _LABEL_GAP]
     if internship:
         patterns.append(_FOR)
     near = windows(text, _KEYS, 120, 60)
@@ -111,14 +172,18 @@ def duration_months(text: str, internship: bool = True) -> float | None:
                     continue  # "a 6-month co-op experience" is the co-op's length
                 if _OTHER_SPAN.search(chunk, m.start(), min(len(chunk), m.end() + 40)):
                     continue
+                if _OTHER_BEFORE.search(chunk, max(0, m.start() - 25), m.start()):
+                    continue
                 if _UP_TO.search(chunk, max(0, m.start("n") - 12), m.start("n")):
                     continue  # "lasts up to 12 weeks" is the longest, not the minimum
                 if m["u"].lower().startswith("y") and pattern is not _BEFORE_ROLE and not (
                         pattern is _LABELLED and m[0].lower().startswith(("duration", "dur"))):
                     continue
-                value = _months(number(m["n"]), m["u"])
+                if not internship and "contract" in m[0].lower():
+                    continue  # a full-time job's contract length is not an opening's
+                value = _months(_number(m["n"]), m["u"])
                 if value is not None and 0 < value <= 24:
                     return value
     if internship and any(_YEAR_LONG.search(chunk) for chunk in near):
         return 12.0
-    return None
+    return _month_span(text) if internship else None
