@@ -6,8 +6,11 @@ copied from the corpus (tests/fixtures/corpus), which counts towards the figures
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
+from spiders.enrich.deadline import deadline
 from spiders.enrich.duration import duration_months
 from spiders.enrich.pay import pay_from_text, pay_line
 from spiders.enrich.sections import readable
@@ -116,3 +119,29 @@ def test_a_paragraph_ending_in_a_question_is_read() -> None:
     assert readable(paragraph) == paragraph
     form = "Will you require visa sponsorship?\nYes\nYou will build tools."
     assert readable(form) == "You will build tools."
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Bewerbungsschluss: 15.03.2026", "2026-03-15"),
+        ("Bewerbungsfrist: 15. März 2026", "2026-03-15"),
+        ("Bitte bewirb dich bis zum 31. Mai 2026.", "2026-05-31"),
+        ("Das Praktikum läuft bis zum 31.08.2026.", None),  # the end of the internship
+        ("Bewerbungen werden laufend gesichtet.", "rolling"),
+        ("Sluitingsdatum: 1 maart 2026", "2026-03-01"),
+        ("Reageren kan tot 15 juni 2026", "2026-06-15"),
+        ("Je start uiterlijk 1 september 2026", None),  # a start date
+        ("Last Date to Apply: 15th July 2026", "2026-07-15"),
+        ("Last date: 20/07/2026", "2026-07-20"),
+        ("Apply on or before 31-07-2026", "2026-07-31"),
+        ("Applications are closed on November 8th, 5pm EST.", "2026-11-08"),
+        ("Last day to apply for the internship is June 15, 2026.", "2026-06-15"),
+        ("Applications will be accepted till 10 June 2026", "2026-06-10"),
+        ("No set due date, but send them in soon.", "rolling"),
+        ("We accept applications year-round; for priority consideration submit your "
+         "application by March 31st.", "rolling"),
+    ],
+)
+def test_deadline_families_abroad(text: str, want: str | None) -> None:
+    assert deadline(text, datetime(2026, 1, 10), us_style=False) == want
