@@ -14,6 +14,7 @@ from spiders.enrich.deadline import deadline
 from spiders.enrich.duration import duration_months
 from spiders.enrich.pay import pay_from_text, pay_line
 from spiders.enrich.sections import readable
+from spiders.enrich.sponsorship import sponsorship
 from spiders.enrich.stipend import lakh_pay
 from store.models import Pay
 
@@ -145,3 +146,45 @@ def test_a_paragraph_ending_in_a_question_is_read() -> None:
 )
 def test_deadline_families_abroad(text: str, want: str | None) -> None:
     assert deadline(text, datetime(2026, 1, 10), us_style=False) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Indian nationals only.", "citizens_only"),
+        ("Citizenship: Indian", "citizens_only"),
+        ("The scheme is restricted to EU citizens.", "citizens_only"),
+        ("You must be a British national (security clearance).", "citizens_only"),
+        ("Open to EU citizens or candidates with a valid work permit.", None),
+        ("Only Singapore Citizens or PRs will be considered.", "citizens_only"),
+        ("Applicants must be Australian citizens or permanent residents.", "no"),
+        ("You must have the right to work in the UK.", "no"),
+        ("Candidates must have full working rights in Australia.", "no"),
+        ("Be a resident of the UK for the entire duration of the programme.", "no"),
+        ("Leider können wir kein Visum sponsern.", "no"),
+        ("Wij bieden geen visumsponsoring.", "no"),
+        ("Visa support is not provided for this role.", "no"),
+        ("We offer relocation & visa support.", "yes"),
+        ("Wir bieten Visa-Unterstützung und einen Deutschkurs.", "yes"),
+        ("Skilled Worker visa sponsorship is available.", "yes"),
+        ("Valid work authorization for India is required.", None),
+        ("We hire without regard to national origin or citizenship.", None),
+    ],
+)
+def test_sponsorship_families_abroad(text: str, want: str | None) -> None:
+    assert sponsorship(text) == want
+
+
+def test_citizenship_stated_in_a_disclaimer_is_read() -> None:
+    from datetime import datetime as dt
+
+    from spiders.enrich import enrich
+    from store.models import Posting
+
+    posting = Posting.model_validate({
+        "id": "t:1", "source": "t", "company": "Acme", "title": "Analyst Intern",
+        "url": "https://example.invalid/1", "kind": "posting",
+        "description": "You will analyse data.\n\nDisclaimer:\n\nAcme is an equal opportunity "
+                       "employer.\n\nThis position is open only for Indian citizens.",
+    })
+    assert enrich(posting, dt(2026, 1, 1)).sponsorship == "citizens_only"

@@ -108,7 +108,7 @@ def enrich(posting: Posting, now: datetime, *, copy: bool = True) -> Posting:
     if not p.degrees:
         p.degrees = degrees(full)
     if p.sponsorship is None:
-        p.sponsorship = sponsorship(text)
+        p.sponsorship = sponsorship(pay_text)  # legal text too: "open only for Indian citizens"
     if p.duration_months is None:
         p.duration_months = duration_months(full, internship=p.is_internship)
     if p.deadline is None:
