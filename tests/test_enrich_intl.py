@@ -13,6 +13,7 @@ import pytest
 from spiders.enrich.deadline import deadline
 from spiders.enrich.duration import duration_months
 from spiders.enrich.pay import pay_from_text, pay_line
+from spiders.enrich.remote import remote_from_text, remote_mode
 from spiders.enrich.sections import readable
 from spiders.enrich.sponsorship import sponsorship
 from spiders.enrich.stipend import lakh_pay
@@ -188,3 +189,47 @@ def test_citizenship_stated_in_a_disclaimer_is_read() -> None:
                        "employer.\n\nThis position is open only for Indian citizens.",
     })
     assert enrich(posting, dt(2026, 1, 1)).sponsorship == "citizens_only"
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Hybrides Arbeitsmodell: Kombination aus Home Office und Büroarbeit", "hybrid"),
+        ("Ein attraktives Mobile Office-Modell", "hybrid"),
+        ("Du profitierst von einem hybriden Setup (Home Office und Büro).", "hybrid"),
+        ("Möglichkeit zum mobilen Arbeiten", "hybrid"),
+        ("Flexible Arbeitszeiten und (teilweise) Remote-Möglichkeit", "hybrid"),
+        ("Leider ist kein Homeoffice möglich.", "onsite"),
+        ("Praktikant Recruiting - 100% remote", "remote"),
+        ("Du arbeitest vollständig remote.", "remote"),
+        ("Ortsunabhängiges Arbeiten", "remote"),
+        ("Arbeit vor Ort in Hamburg", "onsite"),
+        ("Die Begrüßung vor Ort übernimmst du.", None),
+        ("Unser Team arbeitet in Köln oder remote in ganz Europa.", None),
+        ("Deels thuiswerken is mogelijk.", "hybrid"),
+        ("Volledig op afstand werken.", "remote"),
+        ("This is an offline internship; interns must be physically present.", "onsite"),
+        ("Location: Work From Home", "remote"),
+        ("You can work 2 days a week from home.", "hybrid"),
+        ("Must be available for 5 days a week for 3 months.", None),  # a schedule
+        ("We build mobile apps.", None),
+    ],
+)
+def test_remote_families_abroad(text: str, want: str | None) -> None:
+    assert remote_from_text(text) == want
+
+
+@pytest.mark.parametrize(
+    ("raw", "text", "want"),
+    [
+        ([], "Summer App Development Intern(Remote)\nBuild apps.", "remote"),
+        ([], "Software Engineer - Mob Programming, REMOTE\nPair daily.", "remote"),
+        ([], "QA Engineer Work From Home Internship\nTest apps.", "remote"),
+        ([], "Data Analyst - Hybrid\nAnalyse data.", "hybrid"),
+        ([], "Remote Sensing Intern\nMap forests.", None),
+        (["Remote"], "Data Intern\nThis on-site internship is in Bengaluru.", "onsite"),
+        (["Remote"], "Data Intern\nOur hybrid policy: 3 days in the office.", None),
+    ],
+)
+def test_remote_title_and_opening(raw: list[str], text: str, want: str | None) -> None:
+    assert remote_mode(raw, text) == want
