@@ -54,19 +54,19 @@ _NUM = r"(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-](?P<c>20\d{2}|\d{2})\b"
 # The first argument of fast_regex: the letters the pattern's alternatives start with.
 _DATED = fast_regex(
     "abcdejlnoprsuv",
-    rf"{_TRIGGER}\s*(?:is|:|-|–|on|by|of)?{_GAP}(?:(?:{_ISO})|(?:{_NUM})|(?:{_DMY})|(?:{_MDY}))",
+    rf"\b{_TRIGGER}\s*(?:is|:|-|–|on|by|of)?{_GAP}(?:(?:{_ISO})|(?:{_NUM})|(?:{_DMY})|(?:{_MDY}))",
     re.IGNORECASE,
 )
 _ROLLING = fast_regex(
     "abcdnorsu",
-    r"(?:deadline|applications?\s+close|closing\s+date)\s*(?:is|:|-|–)?\s*(?:on\s+a\s+)?"
+    r"\b(?:(?:deadline|applications?\s+close|closing\s+date)\s*(?:is|:|-|–)?\s*(?:on\s+a\s+)?"
     r"rolling|rolling\s+(?:basis|admissions?|deadline|applications?|intake|recruitment)|"
     r"(?:open\s+)?until\s+(?:the\s+(?:role|position|vacancy)\s+is\s+)?filled|"
     r"on\s+an\s+ongoing\s+basis|(?:bewerbungs(?:frist|schluss)|deadline)\s*:\s*(?:fort)?laufend|"
     r"bewerbungen\s+werden\s+(?:fort)?laufend|(?:sollicitaties|reacties)\s+worden\s+doorlopend|"
     r"doorlopende\s+werving|(?:accepts?|accepting|accepted|reviews?|reviewed|review\s+of)\s+"
     r"applications\s+(?:are\s+)?(?:year[- ]round|all\s+year|throughout\s+the\s+year)|"
-    r"no\s+(?:set\s+|fixed\s+)?(?:due\s+date|deadline|closing\s+date)",
+    r"no\s+(?:set\s+|fixed\s+)?(?:due\s+date|deadline|closing\s+date))",
     re.IGNORECASE,
 )
 # Dates about something else than applying, read just before the trigger.
@@ -81,9 +81,10 @@ _NOT_APPLICATION = re.compile(
 # job posting end date": the last day to apply is the day before the date shown.
 _DAY_BEFORE = re.compile(r"day\s+before\s+the\s+listed\s+job\s+posting\s+end\s+date", re.IGNORECASE)
 _KEYS = ("posting end date", "deadline", "apply", "applica", "closing", "rolling", "until", "later than",
-         "valid through", "submit", "send", "due", "last date", "last day", "or before", "bewerb",
-         "einsendeschluss", "bis zum", "bis spätestens", "sluitingsdatum", "reageren",
-         "solliciteer", "sollicitatie", "reageer", "till", "laufend", "doorlopend", "due date")
+         "valid through", "submit", "send", "due", "last date", "last day", "or before",
+         "bewerbungsschluss", "bewerbungsfrist", "bewerbungsende", "bewirb dich", "bewerben",
+         "bewerbung bis", "bewerbungen", "einsendeschluss", "sluitingsdatum", "reageren",
+         "solliciteer", "sollicitatie", "reageer", " till ", "laufend", "doorlopend", "due date")
 
 
 def _month(token: str) -> int:

@@ -106,7 +106,8 @@ _KEYS = ("week", "month", "year", "mois", "monat", "meses", "mesi", "wochen", "s
 
 # "Duration:\n- B.Tech: 6 months", "Dauer des Praktikums: 6 Monate": a duration label with a
 # few words between it and the length.
-_LABEL_GAP = re.compile(
+_LABEL_GAP = fast_regex(
+    "dlt",
     rf"(?:\b|(?<=s))(?:duration|dauer|duur|tenure|looptijd|laufzeit)\b[^\d\n]{{0,30}}?\n?"
     rf"[^\d\n]{{0,20}}?{_SPAN}",
     re.IGNORECASE,

@@ -218,7 +218,7 @@ def _iso(symbol: str | None, countries: set[str]) -> str | None:
 
 
 def _period(text: str, start: int, end: int, low_amount: Decimal, ranged: bool,
-            currency: str) -> Per | None:
+            currency: str, above: str) -> Per | None:
     """The pay period of the amount at text[start:end]: after it, before it, or salary."""
     after = _PER_AFTER.search(text[end : end + 30])
     if after:
@@ -231,7 +231,7 @@ def _period(text: str, start: int, end: int, low_amount: Decimal, ranged: bool,
     if currency == "INR" and low_amount < 100_000 and _STIPEND_BEFORE.search(before):
         return "month"  # Indian stipends are quoted by the month ("Stipend: ₹10,000")
     if ranged and low_amount >= 15_000 and _SALARY_ABOVE.search(
-            text, max(0, start - _LOOK_BACK), start):
+            above + text[:start], max(0, len(above) + start - _LOOK_BACK)):
         return "year"  # "annual salaries for this role are listed below" / "NYC: $X - $Y"
     if low_amount < 300 and _RANGE_LABEL.search(before):
         return "hour"
@@ -245,9 +245,10 @@ def pay_from_text(text: str, countries: set[str]) -> Pay | None:
     if "USD $" in text:  # "USD $32.16 - USD $85.38": one currency, written twice
         text = text.replace("USD $", "US$")
     found: list[tuple[Decimal, Decimal, str, Per]] = []
-    for window in (windows(text, _KEYS, _LOOK_BACK, 60)
-                   + windows(text, _CASED_KEYS, _LOOK_BACK, 60, cased=True)):
-        found.extend(_amounts(window, countries))
+    for window in (windows(text, _KEYS, 140, 60)
+                   + windows(text, _CASED_KEYS, 140, 60, cased=True)):
+        at = text.find(window)  # the text above the window, for a salary paragraph
+        found.extend(_amounts(window, countries, text[max(0, at - _LOOK_BACK) : max(0, at)]))
     if not found:
         return None
     _, _, currency, per = found[0]
@@ -257,7 +258,7 @@ def pay_from_text(text: str, countries: set[str]) -> Pay | None:
     return Pay(min=float(low), max=float(high), currency=currency, per=per, source="text")
 
 
-def _amounts(text: str, countries: set[str]) -> list[tuple[Decimal, Decimal, str, Per]]:
+def _amounts(text: str, countries: set[str], above: str = "") -> list[tuple[Decimal, Decimal, str, Per]]:
     """(low, high, currency, period) of every pay amount in ``text``."""
     found: list[tuple[Decimal, Decimal, str, Per]] = []
     for m in _RANGE.finditer(text):
@@ -290,7 +291,7 @@ def _amounts(text: str, countries: set[str]) -> list[tuple[Decimal, Decimal, str
             high = second
         if high < low:
             continue
-        per = _period(text, m.start(), m.end(), low, high > low, currency)
+        per = _period(text, m.start(), m.end(), low, high > low, currency, above)
         if per is None:
             continue
         found.append((low, high, currency, per))

@@ -56,6 +56,7 @@ _RAW_ONSITE = re.compile(r"\b(?:on-?site|in[- ]office|office[- ]based)\b", re.I)
 _N = r"(?:[1-4]|one|two|three|four)"
 _TEXT_HYBRID = fast_regex(
     "1-4(dfhikmort",
+    r"\b(?:"
     r"\bhybrid\b(?!\s+(?:cloud|vehicles?|cars?|apps?|electric|powertrain|integration|"
     r"approach|search|quantum|networks?|solutions?|infrastructure|engine|model\s+of|of\b|"
     r"mix|blend|environments?|multi-?cloud|data|systems?|architecture|"
@@ -75,19 +76,21 @@ _TEXT_HYBRID = fast_regex(
     rf"\b{_N}\s+days?\s+(?:a|per|each)\s+week\s+(?:from\s+home|wfh|remote(?:ly)?|home\s*office)\b|"
     # German and Dutch: a home-office share next to an office ("mobiles Arbeiten",
     # "Homeoffice-Möglichkeit", "Mobile Office-Modell", "teilweise remote", "thuiswerken")
-    r"hybride[nrs]?\s*(?:arbeit\w*|setup|modell|arbeitsmodell|arbeitsform|werken|werkmodel)|"
     r"\bmobile[sn]?\s+(?:arbeiten|office)|\bmobilem\s+arbeiten|"
     r"\bhome[- ]?office[- ]?(?:möglichkeit|option|tage?|anteil|regelung)|"
     r"\bhome[- ]?office\s+(?:ist\s+)?möglich|"
     r"\bmöglichkeit\s+(?:zum|zu|für|auf)\s+(?:\w+\s+)?(?:home[- ]?office|mobile[mns]?\s+arbeiten|remote)|"
     r"\bteilweise\s+(?:\w+\s+)?(?:remote|im\s+home[- ]?office|mobil)|"
-    r"\(teilweise\)\s*remote|\bremote[- ]möglichkeit|"
+    r"\bremote[- ]möglichkeit|"
     r"\bkombination\s+aus\s+(?:home[- ]?office|remote|mobile[mn]?\s+arbeiten)|"
-    r"\bthuiswerken\b|\bdeels\s+(?:thuis|remote|vanuit\s+huis)|\bhybride?\s+werken",
+    r"\bthuiswerken\b|\bdeels\s+(?:thuis|remote|vanuit\s+huis)|\bhybride?\s+werken"
+    r")|hybride[nrs]?\s*(?:arbeit\w*|setup|modell|arbeitsmodell|arbeitsform|werken|werkmodel)|"
+    r"\(teilweise\)\s*remote",
     re.IGNORECASE,
 )
 _TEXT_REMOTE = fast_regex(
     "1acefijklmortvw",
+    r"\b(?:"
     r"\b(?:fully|100%|completely|entirely|100\s*percent|all)[- ]remote(?:ly)?\b|"
     r"\b(?:this|the)\s+(?:role|position|internship|job|opportunity|co-?op)\s+(?:is|can\s+be)\s+"
     r"(?:fully\s+)?remote\b|\b(?:a|fully)\s+remote\s+(?:role|position|internship|job|"
@@ -104,7 +107,8 @@ _TEXT_REMOTE = fast_regex(
     r"\bortsunabhängig(?:es)?\s+(?:arbeiten|tätig)|\bvolledig\s+(?:op\s+afstand|vanuit\s+huis)|"
     r"\bwork[- ]from[- ]home\s+(?:\w+\s+)?(?:internship|job|role|position|opportunity)\b|"
     r"\b(?:location|mode|work\s*mode|job\s+type)\s*:\s*(?:work\s+from\s+home|wfh)\b|"
-    r"\bremote\s*\(\s*(?:germany|deutschland|netherlands|nederland|india|europe|eu|uk|us)\b",
+    r"\bremote\s*\(\s*(?:germany|deutschland|netherlands|nederland|india|europe|eu|uk|us)\b"
+    r")",
     re.IGNORECASE,
 )
 # A remote phrase that names this opening: it beats a company-wide hybrid policy.
@@ -117,17 +121,20 @@ _OPENING_REMOTE = fast_regex(
 )
 _NOT_REMOTE = fast_regex(
     "ghknrt",
+    r"\b(?:"
     r"\b(?:not|n['’]t)\s+(?:a\s+)?remote\b|\bno\s+remote\b|"
     r"\bremote\s+(?:work\s+)?(?:is\s+)?not\s+(?:possible|available|an\s+option)\b|"
     r"\btele-?work(?:ing)?\s+(?:is\s+)?(?:not\s+(?:available|possible|an\s+option)|unavailable)\b|"
     r"\bno\s+tele-?work(?:ing)?\b|"
     r"\bkein(?:e|en)?\s+(?:home[- ]?office|remote(?:-arbeit)?|mobiles\s+arbeiten)\b|"
     r"\bhome[- ]?office\s+(?:ist\s+)?nicht\s+möglich|"
-    r"\b(?:no|not\s+a)\s+work[- ]from[- ]home\b|\bgeen\s+(?:thuiswerk\w*|remote)",
+    r"\b(?:no|not\s+a)\s+work[- ]from[- ]home\b|\bgeen\s+(?:thuiswerk\w*|remote)"
+    r")",
     re.IGNORECASE,
 )
 _TEXT_ONSITE = fast_regex(
     "5abefijloprstvw",
+    r"\b(?:"
     r"\b(?:role|position|internship|job)\s+is\s+(?:fully\s+|100%\s+)?"
     r"(?:on-?site|in[- ]person|office-based|in\s+office)\b|\bfully\s+on-?site\b|"
     r"\b(?:on-?site|in[- ]person|in-office)\s+(?:role|position|internship|job|program)\b|"
@@ -148,14 +155,16 @@ _TEXT_ONSITE = fast_regex(
     r"\boffline\s+(?:internship|mode|role|job)\b|\bphysically\s+present\b|"
     r"\b(?:arbeit|tätigkeit|präsenz|anwesenheit)\s+vor\s+ort\b|\bpräsenzpflicht\b|"
     r"\bvor\s+ort\s+(?:in|im)\s+(?:unserem|unserer)\s+(?:büro|office|standort)|"
-    r"\b(?:op|vanuit)\s+(?:ons\s+)?kantoor\s+(?:in|te)\s+[A-Z]",
+    r"\b(?:op|vanuit)\s+(?:ons\s+)?kantoor\s+(?:in|te)\s+[A-Z]"
+    r")",
     re.IGNORECASE,
 )
 _NEGATION = re.compile(r"\b(?:kein\w*|nicht|no|not|geen|never)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _KEYS = ("présentiel", "sur site", "remote", "telework", "tele-work", "hybrid", "híbrid",
          "on-site", "onsite", "on site", "in-person", "in person", "office", "anywhere",
          "days/week", "days a week", "days per week", "campus", "wfo", "wfh", "from home",
-         "from-home", "mobile", "mobilem", "ortsunabhängig", "vor ort", "präsenz", "thuis",
+         "from-home", "mobile office", "mobile arbeit", "mobiles arbeiten", "mobilen arbeiten",
+         "mobilem arbeiten", "ortsunabhängig", "vor ort", "präsenz", "thuis",
          "op afstand", "kantoor", "offline", "physically")
 
 
@@ -239,10 +248,10 @@ def _title_mode(title: str) -> Remote | None:
 
 
 def _opening_mode(text: str) -> Remote | None:
-    for window in windows(text, ("this ", "the "), 0, 60):
-        if m := _OPENING_MODE.search(window):
-            word = (m["a"] or m["b"]).lower()
-            return "hybrid" if word == "hybrid" else "onsite"
+    # only called when the sources disagree (rare): one search of the whole text
+    if m := _OPENING_MODE.search(text):
+        word = (m["a"] or m["b"]).lower()
+        return "hybrid" if word == "hybrid" else "onsite"
     return None
 
 
