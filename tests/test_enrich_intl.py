@@ -12,6 +12,7 @@ import pytest
 
 from spiders.enrich.deadline import deadline
 from spiders.enrich.duration import duration_months
+from spiders.enrich.graduation import graduation
 from spiders.enrich.pay import pay_from_text, pay_line
 from spiders.enrich.remote import remote_from_text, remote_mode
 from spiders.enrich.sections import readable
@@ -233,3 +234,23 @@ def test_remote_families_abroad(text: str, want: str | None) -> None:
 )
 def test_remote_title_and_opening(raw: list[str], text: str, want: str | None) -> None:
     assert remote_mode(raw, text) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Students who passed their qualifying degree in 2024 or 2025, and final-year students "
+         "graduating in 2026, are eligible.", ("2024-01", "2026-12")),
+        ("An expected graduation date between December 1, 2024 and September 30, 2025.",
+         ("2024-12", "2025-09")),
+        ("Open to 2025 pass-outs.", ("2025-01", "2025-12")),
+        ("Students passing out in 2026 can apply.", ("2026-01", "2026-12")),
+        ("B.Tech students of the batch of 2026.", ("2026-01", "2026-12")),
+        ("You will have achieved your degree by summer 2026.", (None, "2026-08")),
+        ("Open to final-year and penultimate-year students.", None),
+        ("A degree in Computer Science and 2 years of experience.", None),
+    ],
+)
+def test_graduation_families_abroad(text: str, want: tuple | None) -> None:
+    found = graduation(text)
+    assert (None if found is None else (found.from_, found.to)) == want
