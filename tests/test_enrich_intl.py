@@ -11,6 +11,7 @@ from datetime import datetime
 import pytest
 
 from spiders.enrich.deadline import deadline
+from spiders.enrich.degrees import degrees
 from spiders.enrich.duration import duration_months
 from spiders.enrich.graduation import graduation
 from spiders.enrich.pay import pay_from_text, pay_line
@@ -254,3 +255,24 @@ def test_remote_title_and_opening(raw: list[str], text: str, want: str | None) -
 def test_graduation_families_abroad(text: str, want: tuple | None) -> None:
     found = graduation(text)
     assert (None if found is None else (found.from_, found.to)) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Engineering Graduates or Postgraduates (or equivalent)", ["bachelor", "master"]),
+        ("A graduation degree is mandatory.", ["bachelor"]),
+        ("Graduation in any discipline.", ["bachelor"]),
+        ("Paid internship for engineering UG/PG students", ["bachelor", "master"]),
+        ("Candidates enrolled in Post-Graduation programmes", ["master"]),
+        ("Currently pursuing a Masterâ€™s in CS", ["master"]),  # a mis-decoded apostrophe
+        ("Du bist im Masterstudium.", ["master"]),
+        ("Bachelorstudium der Informatik", ["bachelor"]),
+        ("Laufendes Studium der Informatik", []),  # names no level
+        ("Open to BBA/BCA students.", ["bachelor"]),
+        ("Coordinate with URA, BCA and NParks.", []),  # an agency, not a degree
+        ("Currently pursuing a degree in Computer Science.", []),
+    ],
+)
+def test_degree_families_abroad(text: str, want: list[str]) -> None:
+    assert degrees(text) == want
