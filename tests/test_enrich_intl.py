@@ -16,6 +16,7 @@ from spiders.enrich.duration import duration_months
 from spiders.enrich.graduation import graduation
 from spiders.enrich.pay import pay_from_text, pay_line
 from spiders.enrich.remote import remote_from_text, remote_mode
+from spiders.enrich.seasons import seasons
 from spiders.enrich.sections import readable
 from spiders.enrich.sponsorship import sponsorship
 from spiders.enrich.stipend import lakh_pay
@@ -276,3 +277,25 @@ def test_graduation_families_abroad(text: str, want: tuple | None) -> None:
 )
 def test_degree_families_abroad(text: str, want: list[str]) -> None:
     assert degrees(text) == want
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "want"),
+    [
+        ("Praktikum HR (Start: September 2026) (m/w/d)", "", ["Fall 2026"]),
+        ("Intern", "Start date: May 2026", ["Summer 2026"]),
+        ("Intern", "Praktikum ab 01.10.2026 für 6 Monate", ["Fall 2026"]),
+        ("Intern", "Beginn: 1. März 2026", ["Spring 2026"]),
+        ("Intern", "Stage per 1 september 2026", ["Fall 2026"]),
+        ("Intern", "Duration: 12 weeks starting June 2027", []),  # prose, not a start field
+        ("Intern", "Start: ab sofort", []),
+        ("Intern", "Praktikum ab Herbst 2026", ["Fall 2026"]),
+        ("Intern", "Sommer 2026", ["Summer 2026"]),
+        ("Intern", "Stage in het najaar van 2026", ["Fall 2026"]),
+        ("Intern", "Praktikum im Wintersemester 2026/27", []),  # a study term, not a season
+        ("Intern", "Now taking applications for our 2026/27 Summer Internship.", []),
+        ("Intern", "Over the years we have taken hundreds of summer interns.", []),
+    ],
+)
+def test_season_families_abroad(title: str, text: str, want: list[str]) -> None:
+    assert seasons(title, text, datetime(2026, 2, 1)) == want

@@ -38,17 +38,17 @@ _TRIGGER = (r"(?:application\s+deadline|deadline(?:\s+(?:to|for)\s+(?:apply|appl
             r"sluitingsdatum|(?:reageer|reageren|solliciteer|solliciteren|sollicitaties?)\s+"
             r"[^.\n\d]{0,30}?(?:tot(?:\s+en\s+met)?|voor|uiterlijk(?:\s+op)?))")
 _GAP = r"[^.\n\d]{0,25}?"
-# English, German and Dutch month names ("15. März 2026", "1 maart 2026", "15th July, 2025").
-_MONTH_NAMES: dict[str, int] = {
+#: English, German and Dutch month names ("15. März 2026", "1 maart 2026", "15th July, 2025").
+MONTH_NAMES: dict[str, int] = {
     "januar": 1, "jänner": 1, "januari": 1, "februar": 2, "februari": 2, "märz": 3, "maerz": 3,
     "mär": 3, "maart": 3, "mrt": 3, "mai": 5, "mei": 5, "juni": 6, "juli": 7, "augustus": 8,
     "oktober": 10, "okt": 10, "dezember": 12, "dez": 12,
 }
-_MONTHS = (r"(?:januar|jänner|januari|februar|februari|märz|maerz|maart|mär|mrt|mai|mei|juni|juli|"
+MONTHS_ANY = (r"(?:januar|jänner|januari|februar|februari|märz|maerz|maart|mär|mrt|mai|mei|juni|juli|"
            rf"augustus|oktober|okt|dezember|dez|{MONTH_RE})\.?")
-_DMY = (rf"(?P<d1>\d{{1,2}})(?:st|nd|rd|th|\.)?\s+(?:of\s+)?(?P<m1>{_MONTHS}),?\s*['’]?"
+_DMY = (rf"(?P<d1>\d{{1,2}})(?:st|nd|rd|th|\.)?\s+(?:of\s+)?(?P<m1>{MONTHS_ANY}),?\s*['’]?"
         rf"(?P<y1>20\d{{2}})?")
-_MDY = rf"(?P<m2>{_MONTHS})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s*(?P<y2>20\d{{2}}))?"
+_MDY = rf"(?P<m2>{MONTHS_ANY})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s*(?P<y2>20\d{{2}}))?"
 _ISO = r"(?P<iy>20\d{2})-(?P<im>\d{2})-(?P<id>\d{2})"
 _NUM = r"(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-](?P<c>20\d{2}|\d{2})\b"
 # The first argument of fast_regex: the letters the pattern's alternatives start with.
@@ -87,9 +87,10 @@ _KEYS = ("posting end date", "deadline", "apply", "applica", "closing", "rolling
          "solliciteer", "sollicitatie", "reageer", " till ", "laufend", "doorlopend", "due date")
 
 
-def _month(token: str) -> int:
+def month_any(token: str) -> int:
+    """Month number of an English, German or Dutch month name matched by MONTHS_ANY."""
     key = token.lower().rstrip(".")
-    return _MONTH_NAMES[key] if key in _MONTH_NAMES else month(key)
+    return MONTH_NAMES[key] if key in MONTH_NAMES else month(key)
 
 
 def _make(year: int, month_: int, day: int) -> date | None:
@@ -127,11 +128,11 @@ def deadline(text: str, reference: datetime, us_style: bool) -> str | None:
             else:
                 found = day_first or month_first
         elif m["m1"]:
-            d, mo = int(m["d1"]), _month(m["m1"])
+            d, mo = int(m["d1"]), month_any(m["m1"])
             found = (_make(int(m["y1"]), mo, d) if m["y1"]
                      else _without_year(mo, d, reference))
         elif m["m2"]:
-            d, mo = int(m["d2"]), _month(m["m2"])
+            d, mo = int(m["d2"]), month_any(m["m2"])
             found = (_make(int(m["y2"]), mo, d) if m["y2"]
                      else _without_year(mo, d, reference))
         if found is not None:
