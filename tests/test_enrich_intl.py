@@ -55,6 +55,9 @@ def _pay(found: Pay | None) -> tuple | None:
         ("AUD 30/hr plus super", set(), (30.0, 30.0, "AUD", "hour", "text")),
         ("$65,000 + super", {"AU"}, (65000.0, 65000.0, "AUD", "year", "text")),
         ("Salary: £25,000 pro rata", set(), (25000.0, 25000.0, "GBP", "year", "text")),
+        ("Vergütung: 1.200 Euro brutto im Monat", set(), (1200.0, 1200.0, "EUR", "month", "text")),
+        ("Stundenlohn von 15 Euro", set(), (15.0, 15.0, "EUR", "hour", "text")),
+        ("A stipend of 15000 rupees per month", set(), (15000.0, 15000.0, "INR", "month", "text")),
         # not pay: funding, budgets, later offers
         ("We raised €15 Mio per year of funding", set(), None),
         ("A learning budget of €1.000 per year", set(), None),

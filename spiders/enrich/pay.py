@@ -29,18 +29,21 @@ from store.models import Pay, Per
 _SYMBOLS: dict[str, str] = {
     "£": "GBP", "€": "EUR", "₹": "INR", "rs": "INR", "rs.": "INR", "s$": "SGD", "sg$": "SGD",
     "a$": "AUD", "au$": "AUD", "c$": "CAD", "ca$": "CAD", "cad$": "CAD", "hk$": "HKD",
-    "nz$": "NZD", "us$": "USD", "usd$": "USD", "r$": "BRL", "rmb": "CNY", "chf": "CHF",
+    "euro": "EUR", "euros": "EUR", "rupees": "INR", "nz$": "NZD", "us$": "USD", "usd$": "USD",
+    "r$": "BRL", "rmb": "CNY", "chf": "CHF",
     "rm": "MYR",
 }
 _LOCAL_DOLLAR = {"CA": "CAD", "AU": "AUD", "NZ": "NZD", "SG": "SGD", "HK": "HKD"}
 _YEN = {"JP": "JPY", "CN": "CNY"}
 
 _CUR = r"(?:[A-Z]{1,3}\$|[$£€₹¥]|\b[A-Z]{3}\b|\bRs\.?|\bRMB\b|\bRM\b)"
+# A currency written out after the amount: "1.200 Euro brutto", "15000 rupees per month".
+_CUR_POST = r"(?:" + _CUR + r"|\b[Ee]uros?\b|\bEURO\b|\b[Rr]upees\b)"
 # Indian grouping first ("1,00,000"), then thousands groups, then plain numbers.
 _NUM = (r"\d{1,2}(?:,\d{2})+,\d{3}(?!\d)|\d{1,3}(?:[,.\u202f ]\d{3})+(?:[.,]\d{1,2})?(?!\d)|"
         r"\d+(?:[.,]\d{1,2})?(?!\d)")
 _AMOUNT = rf"(?:{_NUM})(?:\s?[kK]\b)?"
-_MONEY = rf"(?:{_CUR}\s?{_AMOUNT}|{_AMOUNT}\s?(?:{_CUR}))"
+_MONEY = rf"(?:{_CUR}\s?{_AMOUNT}|{_AMOUNT}\s?(?:{_CUR_POST}))"
 # A match starts with a digit or the first character of a currency.
 _RANGE = fast_regex(
     r"\dA-Z$£€₹¥",
@@ -126,7 +129,7 @@ _UNIT: dict[str, Per] = {
 }
 # Where money may be written: symbols and the usual ISO codes (lower case, for windows()),
 # and the case-sensitive Indian and Malaysian abbreviations.
-_KEYS = ("$", "£", "€", "₹", "¥", "usd", "eur", "gbp", "sgd", "inr", "cad", "aud", "chf", "sek",
+_KEYS = ("$", "£", "€", "₹", "¥", "usd", "eur", "rupees", "gbp", "sgd", "inr", "cad", "aud", "chf", "sek",
          "nok", "dkk", "pln", "hkd", "jpy", "cny", "rmb", "myr", "nzd", "brl", "aed", "zar")
 _CASED_KEYS = ("Rs", "RM ")
 
@@ -180,7 +183,7 @@ def _unit(token: str) -> Per | None:
     return _UNIT.get(key)
 
 
-_CUR_EDGE = re.compile(rf"^\s*(?P<pre>{_CUR})\s?|\s?(?P<post>{_CUR})\s*$")
+_CUR_EDGE = re.compile(rf"^\s*(?P<pre>{_CUR})\s?|\s?(?P<post>{_CUR_POST})\s*$")
 
 
 def _amount(text: str) -> tuple[Decimal | None, str | None]:
