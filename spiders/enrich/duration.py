@@ -114,7 +114,8 @@ _LABEL_GAP = fast_regex(
 )
 # A month range with no days: "Intern, Jan to Jun 2026", "Jan - Jun/Jul 2026" (the first
 # end), "Praktikum von März bis August": read in the title, or after a duration word.
-_MONTH_SPAN = re.compile(
+_MONTH_SPAN = fast_regex(
+    "adfjmnos",
     rf"\b(?P<m1>{MONTH_RE})\s*(?:20\d\d\s*)?(?:-|–|to|till|until|through|bis|tot)\s*"
     rf"(?P<m2>{MONTH_RE})(?![\w-])(?!\s*\d{{1,2}}\b)",
     re.IGNORECASE,
@@ -129,12 +130,14 @@ def _number(token: str) -> float:
 
 def _month_span(text: str) -> float | None:
     """Months of a day-less month range in the title (first line) or after a duration word."""
-    title, _, rest = text.partition("\n")
+    end = text.find("\n")
+    title = text if end == -1 else text[:end]
     for m in _MONTH_SPAN.finditer(title):
         if m.start() and title[m.start() - 1].isdigit():
             continue
         return _span_months(m)
-    for chunk in windows(rest, ("duration", "period", "dauer", "zeitraum", "duur", "periode"),
+    # the whole text (its key positions are shared with the other fields), not a copy of it
+    for chunk in windows(text, ("duration", "period", "dauer", "zeitraum", "duur", "periode"),
                          0, 80):
         for m in _MONTH_SPAN.finditer(chunk):
             if _SPAN_LABEL.search(chunk, 0, m.start()):

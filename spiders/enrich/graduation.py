@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 
-from spiders.enrich.text import MONTH_RE, month, two_digit_year, windows
+from spiders.enrich.text import MONTH_RE, fast_regex, month, two_digit_year, windows
 from store.models import Graduation
 
 _SEASON_MONTH = {"spring": 5, "summer": 8, "fall": 12, "autumn": 12, "winter": 12}
@@ -50,28 +50,35 @@ _TRIGGER = (
     r"pass(?:ing)?[- ]?out|batch\s+of|degree\s+completion|year\s+of\s+passing|"
     r"pass(?:ed|ing)\s+(?:out\s+)?(?:their|your|the)\s+(?:\w+\s+)?(?:degree|exam\w*))"
 )
+# The letters a trigger starts with (the first argument of fast_regex).
+_TRIGGER_FIRST = "abcdegoprwy"
 _FILLER = r"(?:[^.\n\d]{0,60}?)"
-_RANGE = re.compile(
-    rf"{_TRIGGER}{_FILLER}(?:between|from)?\s*{_DATE1}\s*(?:(?:and|to|through|until)\s+|[-–—]\s*)"
+_RANGE = fast_regex(
+    _TRIGGER_FIRST,
+    rf"\b{_TRIGGER}{_FILLER}(?:between|from)?\s*{_DATE1}\s*(?:(?:and|to|through|until)\s+|[-–—]\s*)"
     rf"{_DATE2}",
     re.IGNORECASE,
 )
-_AFTER = re.compile(
-    rf"{_TRIGGER}{_FILLER}{_DATE1}\s+(?:or\s+later|or\s+after|and\s+(?:later|after|beyond)|"
+_AFTER = fast_regex(
+    _TRIGGER_FIRST,
+    rf"\b{_TRIGGER}{_FILLER}{_DATE1}\s+(?:or\s+later|or\s+after|and\s+(?:later|after|beyond)|"
     rf"onwards?)",
     re.IGNORECASE,
 )
-_FROM_ON = re.compile(
-    rf"{_TRIGGER}{_FILLER}(?:(?P<on>(?:in|on)\s+or\s+after|no\s+earlier\s+than)|after)\s+"
+_FROM_ON = fast_regex(
+    _TRIGGER_FIRST,
+    rf"\b{_TRIGGER}{_FILLER}(?:(?P<on>(?:in|on)\s+or\s+after|no\s+earlier\s+than)|after)\s+"
     rf"{_DATE1}",
     re.IGNORECASE,
 )
-_BEFORE = re.compile(
-    rf"{_TRIGGER}{_FILLER}(?:no\s+later\s+than|by|before|prior\s+to)\s+{_DATE1}",
+_BEFORE = fast_regex(
+    _TRIGGER_FIRST,
+    rf"\b{_TRIGGER}{_FILLER}(?:no\s+later\s+than|by|before|prior\s+to)\s+{_DATE1}",
     re.IGNORECASE,
 )
-_AT = re.compile(
-    rf"{_TRIGGER}{_FILLER}(?:in|of|:|on|date|by)?\s*{_DATE1}(?P<or>(?:\s+or|\s*,)\s+{_DATE2})?",
+_AT = fast_regex(
+    _TRIGGER_FIRST,
+    rf"\b{_TRIGGER}{_FILLER}(?:in|of|:|on|date|by)?\s*{_DATE1}(?P<or>(?:\s+or|\s*,)\s+{_DATE2})?",
     re.IGNORECASE,
 )
 _YEAR_GRADS = re.compile(
@@ -81,9 +88,11 @@ _AT_YEAR_RANGE = re.compile(
     r"(?:graduat\w*|class\s+of)\s+(?:in\s+)?(20\d{2})\s*(?:-|–|/|or|to|and)\s*(20\d{2}|\d{2})\b",
     re.IGNORECASE,
 )
+# "degree" alone is in most postings: only the forms a date follows are keys
 _KEYS = ("graduat", "class of", "complet", "conferral", "grads", "grad date", "batch",
-         "pass out", "passing out", "passout", "pass-out", "degree", "passing",
-         "passed")
+         "pass out", "passing out", "passed out", "passout", "pass-out", "year of passing",
+         "degree by", "degree in 20", "degree between", "degree before", "degree no later",
+         "degree completion")
 
 
 def _month(m: re.Match[str], n: int, default: int) -> int:

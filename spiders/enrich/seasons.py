@@ -80,7 +80,12 @@ _START = re.compile(
 )
 _START_SEASON = {1: "Winter", 2: "Winter", 3: "Spring", 4: "Spring", 5: "Summer", 6: "Summer",
                  7: "Summer", 9: "Fall", 10: "Fall", 11: "Fall"}
-_START_KEYS = ("start", "beginn", "eintritt", "einstieg", "aanvang", "ab ", "vanaf", "per ")
+# precise keys: "start", "ab " and "per " alone are in most postings
+_START_KEYS = ("start:", "start -", "start date", "starting:", "startdatum", "starttermin", "beginn",
+               "eintritt", "einstieg", "aanvang", "vanaf", "ab 0", "ab 1", "ab 2", "ab 3",
+               "ab dem", "per 0", "per 1", "per 2", "per 3",
+               *(f"ab {m}" for m in ("jan", "feb", "mär", "mar", "apr", "mai", "may", "jun", "jul",
+                                     "aug", "sep", "okt", "oct", "nov", "dez", "dec")))
 _NAME = {"summer": "Summer", "fall": "Fall", "autumn": "Fall", "winter": "Winter",
          "spring": "Spring", "sommer": "Summer", "herbst": "Fall", "frühjahr": "Spring",
          "frühling": "Spring", "zomer": "Summer", "najaar": "Fall", "herfst": "Fall",
