@@ -103,6 +103,8 @@ def test_pre_placement_offer_is_not_the_interns_pay() -> None:
         ("Beschikbaar voor een periode van minimaal 2,5 maand", True, 2.5),
         ("Looptijd: zes maanden", True, 6.0),
         ("Een uitdagend leertraject van 6 maanden", False, 6.0),
+        ("Social Media Content Creator (Jahrespraktikum)", True, 12.0),
+        ("Zeitraum: 3-6 Monate", True, 3.0),
         ("Duration:\n- B.Tech: 6 months\n- M.Tech: 11 months", True, 6.0),
         ("Internship tenure: 3 months", True, 3.0),
         ("Duration of internship four to six months between January and June", True, 4.0),
@@ -147,6 +149,9 @@ def test_a_paragraph_ending_in_a_question_is_read() -> None:
         ("Last day to apply for the internship is June 15, 2026.", "2026-06-15"),
         ("Applications will be accepted till 10 June 2026", "2026-06-10"),
         ("No set due date, but send them in soon.", "rolling"),
+        ("The deadline for applications is 5pm on 31 January 2026.", "2026-01-31"),
+        ("Apply by 11:59 PM on March 1, 2026.", "2026-03-01"),
+        ("Bewerbungsschluss ist der 15.02.2026 um 12 Uhr.", "2026-02-15"),
         ("We accept applications year-round; for priority consideration submit your "
          "application by March 31st.", "rolling"),
     ],
@@ -273,6 +278,11 @@ def test_graduation_families_abroad(text: str, want: tuple | None) -> None:
         ("Du bist im Masterstudium.", ["master"]),
         ("Bachelorstudium der Informatik", ["bachelor"]),
         ("Laufendes Studium der Informatik", []),  # names no level
+        ("Du studierst im Bachelor oder Master.", ["bachelor", "master"]),
+        ("Du bist Masterstudent/in.", ["master"]),
+        ("Doktorand/in der Physik", ["phd"]),
+        ("Any Graduate can apply.", ["bachelor"]),
+        ("Wir planen Promotion-Aktionen.", []),
         ("Open to BBA/BCA students.", ["bachelor"]),
         ("Coordinate with URA, BCA and NParks.", []),  # an agency, not a degree
         ("Currently pursuing a degree in Computer Science.", []),

@@ -37,7 +37,9 @@ _TRIGGER = (r"(?:application\s+deadline|deadline(?:\s+(?:to|for)\s+(?:apply|appl
             r"(?:bewirb|bewerben|bewerbung(?:en)?)\s+[^.\n\d]{0,30}?bis(?:\s+(?:spätestens\s+)?zum)?|"
             r"sluitingsdatum|(?:reageer|reageren|solliciteer|solliciteren|sollicitaties?)\s+"
             r"[^.\n\d]{0,30}?(?:tot(?:\s+en\s+met)?|voor|uiterlijk(?:\s+op)?))")
-_GAP = r"[^.\n\d]{0,25}?"
+# words between the trigger and the date, and a time of day ("is 5pm on", "at 11:59 PM on")
+_GAP = (r"[^.\n\d]{0,25}?(?:\d{1,2}(?:[:.]\d\d)?\s*(?:[ap]\.?m\.?|uhr|hrs)\b"
+        r"[^.\n\d]{0,15}?)?")
 #: English, German and Dutch month names ("15. März 2026", "1 maart 2026", "15th July, 2025").
 MONTH_NAMES: dict[str, int] = {
     "januar": 1, "jänner": 1, "januari": 1, "februar": 2, "februari": 2, "märz": 3, "maerz": 3,

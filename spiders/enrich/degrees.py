@@ -24,7 +24,8 @@ from store.models import Degree
 _BACHELOR_WORDS = re.compile(
     r"\b(?:bachelor|bachelors|bachelor['’]s|b\.sc|bsc|b\.\s?tech|btech|beng|b\.eng|b\.com|"
     r"undergrad|undergrads|undergraduate|undergraduates|licenciatura|bachelorstudium\w*|"
-    r"bachelorand\w*|bachelorarbeit|bachelor(?:â€™|['’])s|b\.\s?com|bcom|"
+    r"bachelorand\w*|bachelorarbeit|bachelorstud\w*|bachelorabs\w*|any\s+graduate|"
+    r"graduate\s+in\s+any|bachelor(?:â€™|['’])s|b\.\s?com|bcom|"
     r"graduation\s+degree|graduation\s+in\s+any|ug\s*(?:/|or|and|&)\s*pg|"
     r"(?:engineering\s+)?graduates?\s+(?:or|and|/)\s+post-?graduates?)\b|"
     r"\b(?:ba|bsc|b\.sc)\s*\(hons\)",
@@ -39,6 +40,8 @@ _BACHELOR_ABBR = re.compile(
 )
 _MASTER_WORDS = re.compile(
     r"\b(?:master['’]?s|masterâ€™s|masters|masterstudium\w*|masterand\w*|masterarbeit|"
+    r"masterstud\w*|masterabs\w*|(?<=bachelor\soder\s)master|(?<=bachelor-\soder\s)master|"
+    r"(?<=\bim\s)master|(?<=bachelor\sof\s)master|(?<=bachelor-\sof\s)master|"
     r"post-?graduat(?:es?|ion)|ug\s*(?:/|or|and|&)\s*pg|master(?=\s+(?:degree|of\s+(?:science|arts|engineering|"
     r"business)|in\b|student|program))|m\.sc|msc|m\.\s?tech|mtech|meng|m\.eng|mba|mca|"
     r"postgraduates?|post-graduates?|master\s*(?:1|2|ii)|"
@@ -61,11 +64,13 @@ _OR_HIGHER = re.compile(
     r"\bbachelor['’]?s?\s+(?:degree\s+)?(?:program(?:me)?\s+)?or\s+(?:higher|above)\b",
     re.IGNORECASE,
 )
-_PHD = re.compile(r"\b(?:ph\.?\s?d\.?s?|doctoral|doctorate|dphil)(?!\w)", re.IGNORECASE)
+_PHD = re.compile(r"\b(?:ph\.?\s?d\.?s?|doctoral|doctorate|dphil|doktorand\w*|promovend\w*|"
+                  r"promotionsstud\w*)(?!\w)", re.IGNORECASE)
 # The patterns run only near these words (lower-case keys, then case-sensitive ones).
 _KEYS = ("hbo", "bachelor", "mca", "undergrad", "master", "phd", "ph.d", "doctor", "mba", "b.", "m.", "bsc",
          "msc", "btech", "mtech", "beng", "meng", "postgrad", "post-grad", "dphil",
-         "licenciatura", "bcom", "graduation degree", "graduation in any",
+         "licenciatura", "bcom", "doktorand", "promovend", "promotionsstud", "any graduate",
+         "graduate in any", "graduation degree", "graduation in any",
          "ug/pg", "ug / pg", "ug or pg", "ug and pg")
 _UPPER_KEYS = ("BS", "MS", "BA", "BE", "HBO", "WO", "BBA", "BCA")
 

@@ -45,7 +45,7 @@ _LABELLED = fast_regex(
     "adflmprstwz",
     rf"\b(?:duration|length|period|minimum(?:\s+of)?|minimaal|min\.?|at\s+least|lasts?|lasting|"
     rf"runs?\s+for|running\s+for|for\s+a\s+period\s+of|spans?|spend|dauer|durée|duración|"
-    rf"mindestens|zeitraum\s+von|periode\s+van|tenure|duur|looptijd|laufzeit|"
+    rf"mindestens|zeitraum(?:\s+von)?|periode\s+van|tenure|duur|looptijd|laufzeit|"
     rf"work\s+term)(?:\b|(?<=\.))\s*(?:minimale?\s*|minimum\s*|minimaal\s*|mindestens\s*)?"
     rf"(?:of\s+|is\s+|:\s*|-\s*|the\s+internship\s*:?\s*)?"
     rf"(?:approximately\s+|approx\.?\s+|about\s+|up\s+to\s+|between\s+)?{_SPAN}",
@@ -80,7 +80,7 @@ _FOR = fast_regex(
 _YEAR_LONG = re.compile(
     r"\b(?:year[- ]long|one[- ]year|12[- ]month)\s+(?:paid\s+)?(?:industrial\s+)?"
     r"(?:placement|internship|co-?op|programme|program)\b|\bindustrial\s+placement\s+year\b|"
-    r"\bplacement\s+year\b|\byear\s+in\s+industry\b",
+    r"\bplacement\s+year\b|\byear\s+in\s+industry\b|\bjahrespraktikum\b",
     re.IGNORECASE,
 )
 _EXPERIENCE_AFTER = re.compile(
@@ -100,6 +100,7 @@ _OTHER_BEFORE = re.compile(
 )
 _UP_TO = re.compile(r"\b(?:up\s+to|max(?:imum)?(?:\s+of)?|no\s+more\s+than)\s+$", re.IGNORECASE)
 _KEYS = ("week", "month", "year", "mois", "monat", "meses", "mesi", "wochen", "semaine",
+         "jahrespraktikum",
          "maand", "weken", "wöchig",
          "settiman")
 
