@@ -57,6 +57,7 @@ def _pay(found: Pay | None) -> tuple | None:
         ("Salary: £25,000 pro rata", set(), (25000.0, 25000.0, "GBP", "year", "text")),
         ("Vergütung: 1.200 Euro brutto im Monat", set(), (1200.0, 1200.0, "EUR", "month", "text")),
         ("Stundenlohn von 15 Euro", set(), (15.0, 15.0, "EUR", "hour", "text")),
+        ("Gehalt: 12,00 Euro / Stunde", set(), (12.0, 12.0, "EUR", "hour", "text")),
         ("A stipend of 15000 rupees per month", set(), (15000.0, 15000.0, "INR", "month", "text")),
         # not pay: funding, budgets, later offers
         ("We raised €15 Mio per year of funding", set(), None),
@@ -212,6 +213,8 @@ def test_citizenship_stated_in_a_disclaimer_is_read() -> None:
         ("Flexible Arbeitszeiten und (teilweise) Remote-Möglichkeit", "hybrid"),
         ("Leider ist kein Homeoffice möglich.", "onsite"),
         ("Praktikant Recruiting - 100% remote", "remote"),
+        ("Werkstudent*in Webentwicklung - 100 % Remote möglich", "remote"),
+        ("Remote Job: Teilweise", "hybrid"),
         ("Du arbeitest vollständig remote.", "remote"),
         ("Ortsunabhängiges Arbeiten", "remote"),
         ("Arbeit vor Ort in Hamburg", "onsite"),

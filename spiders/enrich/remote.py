@@ -83,7 +83,8 @@ _TEXT_HYBRID = fast_regex(
     r"\bteilweise\s+(?:\w+\s+)?(?:remote|im\s+home[- ]?office|mobil)|"
     r"\bremote[- ]möglichkeit|"
     r"\bkombination\s+aus\s+(?:home[- ]?office|remote|mobile[mn]?\s+arbeiten)|"
-    r"\bthuiswerken\b|\bdeels\s+(?:thuis|remote|vanuit\s+huis)|\bhybride?\s+werken"
+    r"\bthuiswerken\b|\bdeels\s+(?:thuis|remote|vanuit\s+huis)|\bhybride?\s+werken|"
+    r"\bremote(?:\s+job|\s+work|-arbeit)?\s*:\s*(?:teilweise|partially|partial|deels)\b"
     r")|hybride[nrs]?\s*(?:arbeit\w*|setup|modell|arbeitsmodell|arbeitsform|werken|werkmodel)|"
     r"\(teilweise\)\s*remote",
     re.IGNORECASE,
@@ -91,7 +92,7 @@ _TEXT_HYBRID = fast_regex(
 _TEXT_REMOTE = fast_regex(
     "1acefijklmortvw",
     r"\b(?:"
-    r"\b(?:fully|100%|completely|entirely|100\s*percent|all)[- ]remote(?:ly)?\b|"
+    r"(?:\b(?:fully|completely|entirely|100\s*percent|all)|\b100\s?%)[- ]?\s?remote(?:ly)?\b|"
     r"\b(?:this|the)\s+(?:role|position|internship|job|opportunity|co-?op)\s+(?:is|can\s+be)\s+"
     r"(?:fully\s+)?remote\b|\b(?:a|fully)\s+remote\s+(?:role|position|internship|job|"
     r"opportunity|co-?op)\b|\bremote(?:-first)?\s+(?:\w+\s+){0,2}?internship\b|"
