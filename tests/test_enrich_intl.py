@@ -63,6 +63,13 @@ def _pay(found: Pay | None) -> tuple | None:
         ("We raised €15 Mio per year of funding", set(), None),
         ("A learning budget of €1.000 per year", set(), None),
         ("Jobticket-Zuschuss von 50 € pro Monat", set(), None),
+        ("Internet allowance of ₹1,000 per month", set(), None),
+        ("Essensgutschein 50 € pro Monat", set(), None),
+        # a perk next to the pay does not hide the pay
+        ("Deutschlandticket (49 €/Monat) und Vergütung 1.200 €/Monat", set(),
+         (1200.0, 1200.0, "EUR", "month", "text")),
+        ("WFH stipend $50/month; pay $30/hour", set(), (30.0, 30.0, "USD", "hour", "text")),
+        ("Allowance: S$1,000 - S$1,500/month", set(), (1000.0, 1500.0, "SGD", "month", "text")),
         ("Competitive salary and benefits", set(), None),
     ],
 )

@@ -88,8 +88,14 @@ _NOT_PAY_BEFORE = re.compile(
     r"\b(?:bonus|relocation|housing|equipment|home\s+office|assets?|revenue|turnover|funding|"
     r"raised|valuation|reimburse\w*|learning\s+budget|budget|worth|gift|prize|"
     r"scholarship|award|fee|fees|cost|costs|pre[- ]placement|ppo|full[- ]time\s+offer|"
-    r"zuschuss|zuschüsse|budget\w*|umsatz|finanzierung|gutschein\w*|rabatt|jobticket|"
-    r"reiskosten\w*|omzet|tegoed|kortingen?|bijdrage)\b[^.\n]{0,30}$",
+    r"\w*zuschuss|\w*zuschüsse|budget\w*|umsatz|finanzierung|\w*gutschein\w*|\w*rabatt\w*|"
+    r"\w*ticket\w*|sachbez\w*|fahrtkosten\w*|urban\s+sports|wellpass|egym|hansefit|"
+    r"reiskosten\w*|omzet|tegoed|kortingen?|bijdrage|"
+    # a perk's own allowance ("internet allowance of ₹1,000 per month", "WFH stipend $50/month");
+    # a bare "allowance" is an intern's pay in Singapore and India
+    r"(?:internet|phone|mobile|meal|food|lunch|transport\w*|travel|commut\w*|gym|wellness|"
+    r"fitness|learning|education\w*|training|wfh|remote[- ]work|conference|book)\s+"
+    r"(?:allowance|stipend|budget|reimbursement|subsidy|benefit)s?)\b[^.\n\d$£€₹]{0,30}$",
     re.IGNORECASE,
 )
 _STIPEND_BEFORE = re.compile(r"\bstipend\b[^.\n\d]{0,25}$", re.IGNORECASE)
