@@ -322,3 +322,9 @@ def test_degree_families_abroad(text: str, want: list[str]) -> None:
 )
 def test_season_families_abroad(title: str, text: str, want: list[str]) -> None:
     assert seasons(title, text, datetime(2026, 2, 1)) == want
+
+
+def test_a_southern_summer_across_two_years_has_no_season() -> None:
+    text = "We are taking applications for our 2026/27 Summer Internship."
+    assert seasons("Summer Internship", text, datetime(2026, 9, 15)) == []
+    assert seasons("Summer Intern", "Join us this summer.", datetime(2026, 3, 15)) == ["Summer 2026"]

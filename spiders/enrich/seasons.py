@@ -107,6 +107,7 @@ _NOT_A_TERM_BEFORE = re.compile(
 # "Spring and Fall 2026 internships are not available": seasons the posting rules out.
 _NOT_OFFERED_AFTER = re.compile(
     r"\s*(?:[\w-]+\s+){0,2}?(?:are|is)\s+not\s+(?:available|offered|open)", re.IGNORECASE)
+_CROSS_YEAR = re.compile(rf"\b20\d\d\s*/\s*\d\d\s+{_SEASON}\b", re.IGNORECASE)
 _KEYS = ("summer", "fall", "autumn", "winter", "spring", "sommer", "herbst", "frühjahr",
          "frühling", "zomer", "najaar", "voorjaar", "herfst")
 _YEAR_KEYS = ("202", "203")  # a month range counts only with its year
@@ -187,6 +188,8 @@ def seasons(title: str, description: str, reference: datetime) -> list[str]:
         _from_start([title, *windows(description, _START_KEYS, 0, 60)], found)
     if found:
         return found
+    if any(_CROSS_YEAR.search(text) for text in chunks):
+        return []  # "our 2016/17 Summer Internship": a southern-hemisphere summer, no one year
     for text in chunks:
         matches = [*_SEASON_ROLE.finditer(text), *_THIS_SEASON.finditer(text)]
         for m in matches:
