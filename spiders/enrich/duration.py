@@ -43,7 +43,8 @@ _BEFORE_ROLE = fast_regex(
     _N_FIRST, rf"\b{_SPAN}(?:\s*\([^)]{{0,40}}\))?[\s,-]+(?:long\s+)?{_ROLE}", re.IGNORECASE)
 _LABELLED = fast_regex(
     "adflmprstwz",
-    rf"\b(?:duration|length|period|minimum(?:\s+of)?|minimaal|min\.?|at\s+least|lasts?|lasting|"
+    rf"(?:\b|(?<=s))(?:duration|length|period|minimum(?:\s+of)?|minimaal|mind\.|min\.?|at\s+least|"
+    rf"lasts?|lasting|"
     rf"runs?\s+for|running\s+for|for\s+a\s+period\s+of|spans?|spend|dauer|durée|duración|"
     rf"mindestens|zeitraum(?:\s+von)?|periode\s+van|tenure|duur|looptijd|laufzeit|"
     rf"work\s+term)(?:\b|(?<=\.))\s*(?:minimale?\s*|minimum\s*|minimaal\s*|mindestens\s*)?"
@@ -70,7 +71,7 @@ _ROLE_LASTS = fast_regex(
 _FOR = fast_regex(
     "dfv,",
     rf"(?:\bfor|\bde|\bdi|\bfür|\bvon|\bvan|\bvoor|,)\s+(?:a\s+period\s+of\s+|"
-    rf"a\s+minimum\s+of\s+|at\s+least\s+|mindestens\s+|minimaal\s+|minimum\s+|"
+    rf"a\s+minimum\s+of\s+|at\s+least\s+|mindestens\s+|mind\.\s*|minimaal\s+|minimum\s+|"
     rf"(?:een\s+periode|einen\s+zeitraum|die\s+dauer)\s+(?:van|von)\s+(?:minimaal\s+|"
     rf"mindestens\s+)?|approximately\s+|about\s+|ca\.\s+|circa\s+)?{_SPAN}"
     r"(?!\s+(?:after|of|before|following|post|prior|paid|off|vacation|holidays?|notice|pto|"
