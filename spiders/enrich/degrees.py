@@ -66,8 +66,11 @@ _OR_HIGHER = re.compile(
 )
 _PHD = re.compile(r"\b(?:ph\.?\s?d\.?s?|doctoral|doctorate|dphil|doktorand\w*|promovend\w*|"
                   r"promotionsstud\w*)(?!\w)", re.IGNORECASE)
-# The patterns run only near these words (lower-case keys, then case-sensitive ones).
-_KEYS = ("hbo", "bachelor", "mca", "undergrad", "master", "phd", "ph.d", "doctor", "mba", "b.", "m.", "bsc",
+# The patterns run only near these words (lower-case keys, then case-sensitive ones); the
+# dotted abbreviations are keyed whole ("b." alone is in every "job.").
+_KEYS = ("hbo", "bachelor", "mca", "undergrad", "master", "phd", "ph.d", "doctor", "mba",
+         "b.s", "b.a", "b.e", "b.tech", "b. tech", "b.com", "m.s",
+         "m.a", "m.e", "m.tech", "m. tech", "bsc",
          "msc", "btech", "mtech", "beng", "meng", "postgrad", "post-grad", "dphil",
          "licenciatura", "bcom", "doktorand", "promovend", "promotionsstud", "any graduate",
          "graduate in any", "graduation degree", "graduation in any",

@@ -322,7 +322,18 @@ def pay_line(whole: str, countries: set[str]) -> Pay | None:
     section reader drops ("About Meta ... US$ 7,313-11,293/month + benefits"): a line
     that is a money amount with a period and nothing else is the job's pay anywhere.
     """
-    if "\\$" in whole:
-        whole = whole.replace("\\$", "$")
-    lines = [m[0] for m in _PAY_LINE.finditer(whole)] if any(k in whole for k in "$£€₹") else []
+    lines: list[str] = []
+    seen: set[int] = set()
+    for symbol in "$£€₹":
+        at = whole.find(symbol)
+        while at != -1:  # only the lines holding a currency symbol are tried
+            start = whole.rfind("\n", 0, at) + 1
+            end = whole.find("\n", at)
+            end = len(whole) if end == -1 else end
+            if start not in seen:
+                seen.add(start)
+                line = whole[start:end].replace("\\$", "$")
+                if len(line) <= 160 and _PAY_LINE.match(line):
+                    lines.append(line)
+            at = whole.find(symbol, end)
     return pay_from_text("\n".join(lines), countries) if lines else None

@@ -262,7 +262,8 @@ def remote_mode(raw_locations: list[str], text: str) -> Remote | None:
     A raw or title "remote" the text contradicts gives None, unless the text names the
     opening's own mode ("This on-site internship"), which then wins.
     """
-    from_raw = remote_from_raw(raw_locations) or _title_mode(text.partition("\n")[0][:300])
+    end = text.find("\n", 0, 300)
+    from_raw = remote_from_raw(raw_locations) or _title_mode(text[: end if end != -1 else 300])
     from_text = remote_from_text(text)
     if from_raw == "remote" and from_text in ("hybrid", "onsite"):
         return _opening_mode(text)
