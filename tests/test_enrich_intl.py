@@ -332,3 +332,18 @@ def test_a_southern_summer_across_two_years_has_no_season() -> None:
     text = "We are taking applications for our 2026/27 Summer Internship."
     assert seasons("Summer Internship", text, datetime(2026, 9, 15)) == []
     assert seasons("Summer Intern", "Join us this summer.", datetime(2026, 3, 15)) == ["Summer 2026"]
+
+
+def test_russian_phrasings() -> None:
+    """hh.ru postings (Russia/Central Asia): work mode, length, degrees and pay in Russian."""
+    assert remote_from_text("Формат работы: удалённо") == "remote"
+    assert remote_from_text("Гибридный формат работы") == "hybrid"
+    assert remote_from_text("Работа в офисе в Москве") == "onsite"
+    assert remote_from_text("Мы удалили старый код") is None
+    assert duration_months("Стажировка 3 месяца", internship=True) == 3.0
+    assert duration_months("Длительность стажировки: 6 месяцев", internship=True) == 6.0
+    assert duration_months("Опыт работы от 3 лет", internship=True) is None
+    assert degrees("Студенты бакалавриата и магистратуры") == ["bachelor", "master"]
+    assert degrees("Приглашаем аспирантов") == ["phd"]
+    assert _pay(pay_from_text("Стипендия 30 000 руб. в месяц", set())) == (
+        30000.0, 30000.0, "RUB", "month", "text")

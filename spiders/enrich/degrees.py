@@ -25,7 +25,7 @@ _BACHELOR_WORDS = re.compile(
     r"\b(?:bachelor|bachelors|bachelor['’]s|b\.sc|bsc|b\.\s?tech|btech|beng|b\.eng|b\.com|"
     r"undergrad|undergrads|undergraduate|undergraduates|licenciatura|bachelorstudium\w*|"
     r"bachelorand\w*|bachelorarbeit|bachelorstud\w*|bachelorabs\w*|any\s+graduate|"
-    r"graduate\s+in\s+any|bachelor(?:â€™|['’])s|b\.\s?com|bcom|"
+    r"graduate\s+in\s+any|бакалавр\w*|bachelor(?:â€™|['’])s|b\.\s?com|bcom|"
     r"graduation\s+degree|graduation\s+in\s+any|ug\s*(?:/|or|and|&)\s*pg|"
     r"(?:engineering\s+)?graduates?\s+(?:or|and|/)\s+post-?graduates?)\b|"
     r"\b(?:ba|bsc|b\.sc)\s*\(hons\)",
@@ -40,7 +40,7 @@ _BACHELOR_ABBR = re.compile(
 )
 _MASTER_WORDS = re.compile(
     r"\b(?:master['’]?s|masterâ€™s|masters|masterstudium\w*|masterand\w*|masterarbeit|"
-    r"masterstud\w*|masterabs\w*|(?<=bachelor\soder\s)master|(?<=bachelor-\soder\s)master|"
+    r"masterstud\w*|masterabs\w*|магистр\w*|(?<=bachelor\soder\s)master|(?<=bachelor-\soder\s)master|"
     r"(?<=\bim\s)master|(?<=bachelor\sof\s)master|(?<=bachelor-\sof\s)master|"
     r"post-?graduat(?:es?|ion)|ug\s*(?:/|or|and|&)\s*pg|master(?=\s+(?:degree|of\s+(?:science|arts|engineering|"
     r"business)|in\b|student|program))|m\.sc|msc|m\.\s?tech|mtech|meng|m\.eng|mba|mca|"
@@ -64,7 +64,7 @@ _OR_HIGHER = re.compile(
     r"\bbachelor['’]?s?\s+(?:degree\s+)?(?:program(?:me)?\s+)?or\s+(?:higher|above)\b",
     re.IGNORECASE,
 )
-_PHD = re.compile(r"\b(?:ph\.?\s?d\.?s?|doctoral|doctorate|dphil|doktorand\w*|promovend\w*|"
+_PHD = re.compile(r"\b(?:ph\.?\s?d\.?s?|doctoral|doctorate|dphil|doktorand\w*|promovend\w*|аспирант\w*|"
                   r"promotionsstud\w*)(?!\w)", re.IGNORECASE)
 # The patterns run only near these words (lower-case keys, then case-sensitive ones); the
 # dotted abbreviations are keyed whole ("b." alone is in every "job.").
@@ -72,7 +72,8 @@ _KEYS = ("hbo", "bachelor", "mca", "undergrad", "master", "phd", "ph.d", "doctor
          "b.s", "b.a", "b.e", "b.tech", "b. tech", "b.com", "m.s",
          "m.a", "m.e", "m.tech", "m. tech", "bsc",
          "msc", "btech", "mtech", "beng", "meng", "postgrad", "post-grad", "dphil",
-         "licenciatura", "bcom", "doktorand", "promovend", "promotionsstud", "any graduate",
+         "licenciatura", "bcom", "бакалавр", "магистр", "аспирант", "doktorand", "promovend",
+         "promotionsstud", "any graduate",
          "graduate in any", "graduation degree", "graduation in any",
          "ug/pg", "ug / pg", "ug or pg", "ug and pg")
 _UPPER_KEYS = ("BS", "MS", "BA", "BE", "HBO", "WO", "BBA", "BCA")

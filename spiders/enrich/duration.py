@@ -33,20 +33,23 @@ _N = "(?:" + NUMBER_RE + "|" + "|".join(sorted(_FOREIGN_NUMBERS, key=len, revers
 _N_FIRST = r"\d" + "".join(sorted({word[0] for word in (*NUMBER_WORDS, *_FOREIGN_NUMBERS)}))
 # "6-monatiges Praktikum", "12-wöchige", "sechsmonatiges" are adjectives of the same units.
 _UNIT = (r"(?P<u>weeks?|months?|mos?|wks?|semesters?|years?|monate?n?|monatig\w*|wöchig\w*|"
-         r"mois|mesi|meses|wochen|semaines|settimane|semanas|maanden|maand|weken)")
+         r"mois|mesi|meses|wochen|semaines|settimane|semanas|maanden|maand|weken|"
+         r"месяц\w*|недел\w*)")
 _SPAN = (rf"(?P<n>{_N})(?:\s*\(\d{{1,2}}\))?(?:\s*(?:-|–|to|or|and|bis|à|a)\s*(?P<n2>{_N}))?"
          rf"(?:\+)?[\s-]*(?:consecutive\s+|full[- ]time\s+)?{_UNIT}(?![\w-])")
 _ROLE = (r"(?:[\w-]+,?\s+){0,3}?(?:intern(?:ship)?s?|placements?|co-?op|programme|program|"
          r"contract|work\s+term|term|apprenticeship|traineeship|stage\w*|afstudeerstage|"
-         r"(?:pflicht|voll?zeit|orientierungs)?praktikum\w*|leertraject|opportunity|summer)\b")
+         r"(?:pflicht|voll?zeit|orientierungs)?praktikum\w*|leertraject|opportunity|summer|"
+         r"стажировк\w*)\b")
 _BEFORE_ROLE = fast_regex(
     _N_FIRST, rf"\b{_SPAN}(?:\s*\([^)]{{0,40}}\))?[\s,-]+(?:long\s+)?{_ROLE}", re.IGNORECASE)
 _LABELLED = fast_regex(
-    "adflmprstwz",
+    "adflmprstwzдс",
     rf"(?:\b|(?<=s))(?:duration|length|period|minimum(?:\s+of)?|minimaal|mind\.|min\.?|at\s+least|"
     rf"lasts?|lasting|"
     rf"runs?\s+for|running\s+for|for\s+a\s+period\s+of|spans?|spend|dauer|durée|duración|"
     rf"mindestens|zeitraum(?:\s+von)?|periode\s+van|tenure|duur|looptijd|laufzeit|"
+    rf"длительность(?:\s+стажировки)?|срок(?:\s+стажировки)?|"
     rf"work\s+term)(?:\b|(?<=\.))\s*(?:minimale?\s*|minimum\s*|minimaal\s*|mindestens\s*)?"
     rf"(?:of\s+|is\s+|:\s*|-\s*|the\s+internship\s*:?\s*)?"
     rf"(?:approximately\s+|approx\.?\s+|about\s+|up\s+to\s+|between\s+)?{_SPAN}",
@@ -59,6 +62,8 @@ _ROLE_OF = fast_regex(
     rf"(?:approximately\s+|about\s+)?{_SPAN}",
     re.IGNORECASE,
 )
+# Russian (hh.ru): "Стажировка 3 месяца", "стажировка на 3 месяца".
+_RU_ROLE = fast_regex("с", rf"\bстажировк\w*\s+(?:на\s+|длительностью\s+)?{_SPAN}", re.IGNORECASE)
 _SPAN_LONG = fast_regex(_N_FIRST, rf"\b{_SPAN}\s+long\b", re.IGNORECASE)
 _PAREN = re.compile(rf"\(\s*{_SPAN}\s*[,;)]", re.IGNORECASE)
 _ROLE_LASTS = fast_regex(
@@ -102,7 +107,7 @@ _OTHER_BEFORE = re.compile(
 _UP_TO = re.compile(r"\b(?:up\s+to|max(?:imum)?(?:\s+of)?|no\s+more\s+than)\s+$", re.IGNORECASE)
 _KEYS = ("week", "month", "year", "mois", "monat", "meses", "mesi", "wochen", "semaine",
          "jahrespraktikum",
-         "maand", "weken", "wöchig",
+         "maand", "weken", "wöchig", "месяц", "недел",
          "settiman")
 
 
@@ -155,6 +160,10 @@ def _span_months(m: re.Match[str]) -> float | None:
 
 def _months(n: float, unit: str) -> float | None:
     unit = unit.lower()
+    if unit.startswith("недел"):
+        return round(n / 4, 2)
+    if unit.startswith("месяц"):
+        return n
     if unit.startswith(("w", "sem", "set")) and not unit.startswith("semester"):
         return round(n / 4, 2)
     if unit.startswith(("mo", "me", "maa")):
@@ -171,12 +180,14 @@ _NEEDS: dict[re.Pattern[str], tuple[str, ...]] = {
     _LABEL_GAP: ("duration", "dauer", "duur", "tenure", "looptijd", "laufzeit"),
     _ROLE_OF: (" of ", " van ", " von "),
     _ROLE_LASTS: ("intern", "placement", "co-op", "coop", "program"),
+    _RU_ROLE: ("стажировк",),
 }
 
 
 def duration_months(text: str, internship: bool = True) -> float | None:
     """The minimum length stated in ``text`` in months, or None (see module doc)."""
-    patterns = [_LABELLED, _BEFORE_ROLE, _ROLE_LASTS, _ROLE_OF, _SPAN_LONG, _PAREN, _LABEL_GAP]
+    patterns = [_LABELLED, _BEFORE_ROLE, _ROLE_LASTS, _ROLE_OF, _SPAN_LONG, _PAREN, _LABEL_GAP,
+                _RU_ROLE]
     if internship:
         patterns.append(_FOR)
     near = windows(text, _KEYS, 120, 60)

@@ -29,16 +29,17 @@ from store.models import Pay, Per
 _SYMBOLS: dict[str, str] = {
     "£": "GBP", "€": "EUR", "₹": "INR", "rs": "INR", "rs.": "INR", "s$": "SGD", "sg$": "SGD",
     "a$": "AUD", "au$": "AUD", "c$": "CAD", "ca$": "CAD", "cad$": "CAD", "hk$": "HKD",
-    "euro": "EUR", "euros": "EUR", "rupees": "INR", "nz$": "NZD", "us$": "USD", "usd$": "USD",
+    "euro": "EUR", "euros": "EUR", "rupees": "INR", "₽": "RUB", "руб": "RUB", "руб.": "RUB",
+    "rur": "RUB", "nz$": "NZD", "us$": "USD", "usd$": "USD",
     "r$": "BRL", "rmb": "CNY", "chf": "CHF",
     "rm": "MYR",
 }
 _LOCAL_DOLLAR = {"CA": "CAD", "AU": "AUD", "NZ": "NZD", "SG": "SGD", "HK": "HKD"}
 _YEN = {"JP": "JPY", "CN": "CNY"}
 
-_CUR = r"(?:[A-Z]{1,3}\$|[$£€₹¥]|\b[A-Z]{3}\b|\bRs\.?|\bRMB\b|\bRM\b)"
+_CUR = r"(?:[A-Z]{1,3}\$|[$£€₹¥₽]|\b[A-Z]{3}\b|\bRs\.?|\bRMB\b|\bRM\b)"
 # A currency written out after the amount: "1.200 Euro brutto", "15000 rupees per month".
-_CUR_POST = r"(?:" + _CUR + r"|\b[Ee]uros?\b|\bEURO\b|\b[Rr]upees\b)"
+_CUR_POST = r"(?:" + _CUR + r"|\b[Ee]uros?\b|\bEURO\b|\b[Rr]upees\b|руб\.?)"
 # Indian grouping first ("1,00,000"), then thousands groups, then plain numbers.
 _NUM = (r"\d{1,2}(?:,\d{2})+,\d{3}(?!\d)|\d{1,3}(?:[,.\u202f ]\d{3})+(?:[.,]\d{1,2})?(?!\d)|"
         r"\d+(?:[.,]\d{1,2})?(?!\d)")
@@ -46,7 +47,7 @@ _AMOUNT = rf"(?:{_NUM})(?:\s?[kK]\b)?"
 _MONEY = rf"(?:{_CUR}\s?{_AMOUNT}|{_AMOUNT}\s?(?:{_CUR_POST}))"
 # A match starts with a digit or the first character of a currency.
 _RANGE = fast_regex(
-    r"\dA-Z$£€₹¥",
+    r"\dA-Z$£€₹¥₽",
     rf"(?:(?P<bare>{_NUM})\s*(?:-{{1,2}}|–|—|to|and|bis|tot)\s*)?"
     rf"(?P<a>{_MONEY})(?:,-|,--|/-)?(?:\s*(?:-{{1,2}}|–|—|to|and|bis|tot)\s*"
     rf"(?P<b>{_MONEY}|{_AMOUNT}))?(?:,-|,--|/-)?",
@@ -56,9 +57,9 @@ _RANGE = fast_regex(
 _PER_AFTER = re.compile(
     r"^\W{0,3}\s*(?:[A-Z]{3}\s+)?(?:(?:gross|net|brutto|bruto|brut|before\s+tax|"
     r"taxable|fixed|only)\s*)?"
-    r"(?:(?:/|per|an|a|each|every|pro|par|al|im|je|in\s+de|in\s+der)\s*|\s+)"
+    r"(?:(?:/|per|an|a|each|every|pro|par|al|im|je|in\s+de|in\s+der|в)\s*|\s+)"
     r"(?P<u>hour|hr|hrs|h|day|week|wk|month|mo|mth|year|yr|annum|mensem|stunde|std|tag|woche|"
-    r"monat|jahr|jour|semaine|mois|an|mes|mese|settimana|uur|dag|maand|jaar)\b"
+    r"monat|jahr|jour|semaine|mois|an|mes|mese|settimana|uur|dag|maand|jaar|месяц|час|год)\b"
     r"|^\W{0,3}\s*(?:(?:gross|net|brutto|bruto)\s*)?"
     r"(?P<adv>hourly|daily|weekly|monthly|annually|yearly|p\.?\s?a\.?|p\.?\s?h\.?|p\.\s?m\.?|pm|"
     r"monatlich|mtl\.?|stündlich|jährlich|maandelijks|brutto\s*/\s*monat|"
@@ -131,11 +132,12 @@ _UNIT: dict[str, Per] = {
     "jahr": "year", "jährlich": "year", "an": "year", "mes": "month", "mese": "month",
     "settimana": "week", "hrs": "hour", "std": "hour", "mensem": "month", "pm": "month",
     "uur": "hour", "dag": "day", "maand": "month", "maandelijks": "month", "jaar": "year",
-    "mtl": "month", "prorata": "year",
+    "mtl": "month", "prorata": "year", "месяц": "month", "час": "hour", "год": "year",
 }
 # Where money may be written: symbols and the usual ISO codes (lower case, for windows()),
 # and the case-sensitive Indian and Malaysian abbreviations.
-_KEYS = ("$", "£", "€", "₹", "¥", "usd", "eur", "rupees", "gbp", "sgd", "inr", "cad", "aud", "chf", "sek",
+_KEYS = ("$", "£", "€", "₹", "¥", "₽", "руб", "rub", "usd", "eur", "rupees", "gbp", "sgd", "inr",
+         "cad", "aud", "chf", "sek",
          "nok", "dkk", "pln", "hkd", "jpy", "cny", "rmb", "myr", "nzd", "brl", "aed", "zar")
 _CASED_KEYS = ("Rs", "RM ")
 

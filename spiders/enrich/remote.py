@@ -55,7 +55,7 @@ _RAW_ONSITE = re.compile(r"\b(?:on-?site|in[- ]office|office[- ]based)\b", re.I)
 
 _N = r"(?:[1-4]|one|two|three|four)"
 _TEXT_HYBRID = fast_regex(
-    "1-4(dfhikmort",
+    "1-4(dfhikmortг",
     r"\b(?:"
     r"\bhybrid\b(?!\s+(?:cloud|vehicles?|cars?|apps?|electric|powertrain|integration|"
     r"approach|search|quantum|networks?|solutions?|infrastructure|engine|model\s+of|of\b|"
@@ -84,13 +84,14 @@ _TEXT_HYBRID = fast_regex(
     r"\bremote[- ]möglichkeit|"
     r"\bkombination\s+aus\s+(?:home[- ]?office|remote|mobile[mn]?\s+arbeiten)|"
     r"\bthuiswerken\b|\bdeels\s+(?:thuis|remote|vanuit\s+huis)|\bhybride?\s+werken|"
-    r"\bremote(?:\s+job|\s+work|-arbeit)?\s*:\s*(?:teilweise|partially|partial|deels)\b"
+    r"\bremote(?:\s+job|\s+work|-arbeit)?\s*:\s*(?:teilweise|partially|partial|deels)\b|"
+    r"\bгибридн\w*"
     r")|hybride[nrs]?\s*(?:arbeit\w*|setup|modell|arbeitsmodell|arbeitsform|werken|werkmodel)|"
     r"\(teilweise\)\s*remote",
     re.IGNORECASE,
 )
 _TEXT_REMOTE = fast_regex(
-    "1acefijklmortvw",
+    "1acefijklmortvwу",
     r"\b(?:"
     r"(?:\b(?:fully|completely|entirely|100\s*percent|all)|\b100\s?%)[- ]?\s?remote(?:ly)?\b|"
     r"\b(?:this|the)\s+(?:role|position|internship|job|opportunity|co-?op)\s+(?:is|can\s+be)\s+"
@@ -108,7 +109,9 @@ _TEXT_REMOTE = fast_regex(
     r"\bortsunabhängig(?:es)?\s+(?:arbeiten|tätig)|\bvolledig\s+(?:op\s+afstand|vanuit\s+huis)|"
     r"\bwork[- ]from[- ]home\s+(?:\w+\s+)?(?:internship|job|role|position|opportunity)\b|"
     r"\b(?:location|mode|work\s*mode|job\s+type)\s*:\s*(?:work\s+from\s+home|wfh)\b|"
-    r"\bremote\s*\(\s*(?:germany|deutschland|netherlands|nederland|india|europe|eu|uk|us)\b"
+    r"\bremote\s*\(\s*(?:germany|deutschland|netherlands|nederland|india|europe|eu|uk|us)\b|"
+    # Russian (hh.ru): "удалённая работа", "формат работы: удалённо"
+    r"\bудал[её]нн\w*\s+(?:работ\w*|формат\w*|стажировк\w*)|\bудал[её]нно\b"
     r")",
     re.IGNORECASE,
 )
@@ -134,7 +137,7 @@ _NOT_REMOTE = fast_regex(
     re.IGNORECASE,
 )
 _TEXT_ONSITE = fast_regex(
-    "5abefijloprstvw",
+    "5abefijloprstvwр",
     r"\b(?:"
     r"\b(?:role|position|internship|job)\s+is\s+(?:fully\s+|100%\s+)?"
     r"(?:on-?site|in[- ]person|office-based|in\s+office)\b|\bfully\s+on-?site\b|"
@@ -156,7 +159,7 @@ _TEXT_ONSITE = fast_regex(
     r"\boffline\s+(?:internship|mode|role|job)\b|\bphysically\s+present\b|"
     r"\b(?:arbeit|tätigkeit|präsenz|anwesenheit)\s+vor\s+ort\b|\bpräsenzpflicht\b|"
     r"\bvor\s+ort\s+(?:in|im)\s+(?:unserem|unserer)\s+(?:büro|office|standort)|"
-    r"\b(?:op|vanuit)\s+(?:ons\s+)?kantoor\s+(?:in|te)\s+[A-Z]"
+    r"\b(?:op|vanuit)\s+(?:ons\s+)?kantoor\s+(?:in|te)\s+[A-Z]|\bработа\s+в\s+офисе\b"
     r")",
     re.IGNORECASE,
 )
@@ -166,7 +169,7 @@ _KEYS = ("présentiel", "sur site", "remote", "telework", "tele-work", "hybrid",
          "days/week", "days a week", "days per week", "campus", "wfo", "wfh", "from home",
          "from-home", "mobile office", "mobile arbeit", "mobiles arbeiten", "mobilen arbeiten",
          "mobilem arbeiten", "ortsunabhängig", "vor ort", "präsenz", "thuis",
-         "op afstand", "kantoor", "offline", "physically")
+         "op afstand", "kantoor", "offline", "physically", "удал", "гибрид", "в офисе")
 
 
 def remote_from_raw(raw_locations: list[str]) -> Remote | None:
