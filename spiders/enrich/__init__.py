@@ -21,7 +21,7 @@ from spiders.enrich.duration import duration_months
 from spiders.enrich.graduation import graduation
 from spiders.enrich.internship import internship_line, internship_text, is_internship
 from spiders.enrich.locations import locations, locations_from_raw
-from spiders.enrich.pay import country_hint, pay_from_text
+from spiders.enrich.pay import country_hint, pay_from_text, pay_line
 from spiders.enrich.remote import remote_mode
 from spiders.enrich.seasons import seasons
 from spiders.enrich.sections import BOILERPLATE, MAX_CHARS, PAY_DROP, readable
@@ -95,7 +95,7 @@ def enrich(posting: Posting, now: datetime, *, copy: bool = True) -> Posting:
         # "$1,500/month" in a place the gazetteer lacks ("Paya Lebar"): the country named by
         # the board's location line or the text decides which dollar it is
         hint = countries or country_hint([" ".join(p.raw_locations), text])
-        p.pay = pay_from_text(pay_text, hint)
+        p.pay = pay_from_text(pay_text, hint) or pay_line(whole, hint)
         # "Stipend - 15k per month" (the intern's own pay) before "CTC: 7-9 LPA"
         if p.pay is None and len(countries) == 1:
             p.pay = local_pay(pay_text, countries)
@@ -108,7 +108,7 @@ def enrich(posting: Posting, now: datetime, *, copy: bool = True) -> Posting:
     if not p.degrees:
         p.degrees = degrees(full)
     if p.sponsorship is None:
-        p.sponsorship = sponsorship(text)
+        p.sponsorship = sponsorship(pay_text)  # legal text too: "open only for Indian citizens"
     if p.duration_months is None:
         p.duration_months = duration_months(full, internship=p.is_internship)
     if p.deadline is None:

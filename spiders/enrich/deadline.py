@@ -24,45 +24,75 @@ from datetime import date, datetime, timedelta
 from spiders.enrich.text import MONTH_RE, fast_regex, month, windows
 
 _TRIGGER = (r"(?:application\s+deadline|deadline(?:\s+(?:to|for)\s+(?:apply|applications?))?|"
-            r"apply\s+(?:by|before|until)|applications?\s+(?:for\s+[^.\n]{0,40}?\s+)?(?:will\s+)?"
-            r"(?:close|closes|closing|"
-            r"are\s+due|due|must\s+be\s+(?:received|submitted)\s+by)|closing\s+(?:date|on)|closes\s+on|"
-            r"no\s+later\s+than|(?:submit|send)\s+[^.\n]{0,40}?\s+by|last\s+date\s+(?:to\s+apply|for\s+"
-            r"applications?|of\s+application(?:\s+submission)?(?:\s+for\s+[^.\n\d]{0,30}?)?)|"
+            r"apply\s+(?:latest\s+)?(?:by|before|until|till|on\s+or\s+before)|"
+            r"applications?\s+(?:for\s+[^.\n]{0,40}?\s+)?(?:will\s+)?"
+            r"(?:close|closes|closing|are\s+closed|are\s+due|due|must\s+be\s+(?:received|submitted)\s+by)|"
+            r"(?:application\s+)?closing\s+(?:date|on)|closes\s+on|"
+            r"no\s+later\s+than|on\s+or\s+before|(?:submit|send)\s+[^.\n]{0,40}?\s+by|"
+            r"last\s+(?:date|day)\s+(?:to\s+apply|for\s+(?:applications?|submission|applying)|"
+            r"of\s+application(?:\s+submission)?(?:\s+for\s+[^.\n\d]{0,30}?)?)|last\s+date\s*:|"
             r"application\s*due|applications?\s+(?:are\s+|will\s+be\s+)?(?:open|accepted|received)"
-            r"\s+until|valid\s+through|(?:job\s+)?posting\s+end\s+date)")
-_GAP = r"[^.\n\d]{0,25}?"
-_DMY = (rf"(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{MONTH_RE}),?\s*['’]?"
+            r"\s+(?:until|till)|valid\s+through|(?:job\s+)?posting\s+end\s+date|"
+            r"bewerbungs(?:schluss|frist|ende)|einsendeschluss|"
+            r"(?:bewirb|bewerben|bewerbung(?:en)?)\s+[^.\n\d]{0,30}?bis(?:\s+(?:spätestens\s+)?zum)?|"
+            r"sluitingsdatum|(?:reageer|reageren|solliciteer|solliciteren|sollicitaties?)\s+"
+            r"[^.\n\d]{0,30}?(?:tot(?:\s+en\s+met)?|voor|uiterlijk(?:\s+op)?))")
+# words between the trigger and the date, and a time of day ("is 5pm on", "at 11:59 PM on")
+_GAP = (r"[^.\n\d]{0,25}?(?:\d{1,2}(?:[:.]\d\d)?\s*(?:[ap]\.?m\.?|uhr|hrs)\b"
+        r"[^.\n\d]{0,15}?)?")
+#: English, German and Dutch month names ("15. März 2026", "1 maart 2026", "15th July, 2025").
+MONTH_NAMES: dict[str, int] = {
+    "januar": 1, "jänner": 1, "januari": 1, "februar": 2, "februari": 2, "märz": 3, "maerz": 3,
+    "mär": 3, "maart": 3, "mrt": 3, "mai": 5, "mei": 5, "juni": 6, "juli": 7, "augustus": 8,
+    "oktober": 10, "okt": 10, "dezember": 12, "dez": 12,
+}
+MONTHS_ANY = (r"(?:januar|jänner|januari|februar|februari|märz|maerz|maart|mär|mrt|mai|mei|juni|juli|"
+           rf"augustus|oktober|okt|dezember|dez|{MONTH_RE})\.?")
+_DMY = (rf"(?P<d1>\d{{1,2}})(?:st|nd|rd|th|\.)?\s+(?:of\s+)?(?P<m1>{MONTHS_ANY}),?\s*['’]?"
         rf"(?P<y1>20\d{{2}})?")
-_MDY = rf"(?P<m2>{MONTH_RE})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s*(?P<y2>20\d{{2}}))?"
+_MDY = rf"(?P<m2>{MONTHS_ANY})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s*(?P<y2>20\d{{2}}))?"
 _ISO = r"(?P<iy>20\d{2})-(?P<im>\d{2})-(?P<id>\d{2})"
-_NUM = r"(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<c>20\d{2}|\d{2})\b"
+_NUM = r"(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-](?P<c>20\d{2}|\d{2})\b"
 # The first argument of fast_regex: the letters the pattern's alternatives start with.
 _DATED = fast_regex(
-    "acdjlnpsv",
-    rf"{_TRIGGER}\s*(?:is|:|-|–|on|by|of)?{_GAP}(?:(?:{_ISO})|(?:{_NUM})|(?:{_DMY})|(?:{_MDY}))",
+    "abcdejlnoprsuv",
+    rf"\b{_TRIGGER}\s*(?:is|:|-|–|on|by|of)?{_GAP}(?:(?:{_ISO})|(?:{_NUM})|(?:{_DMY})|(?:{_MDY}))",
     re.IGNORECASE,
 )
 _ROLLING = fast_regex(
-    "acdoru",
-    r"(?:deadline|applications?\s+close|closing\s+date)\s*(?:is|:|-|–)?\s*(?:on\s+a\s+)?"
+    "abcdnorsu",
+    r"\b(?:(?:deadline|applications?\s+close|closing\s+date)\s*(?:is|:|-|–)?\s*(?:on\s+a\s+)?"
     r"rolling|rolling\s+(?:basis|admissions?|deadline|applications?|intake|recruitment)|"
     r"(?:open\s+)?until\s+(?:the\s+(?:role|position|vacancy)\s+is\s+)?filled|"
-    r"on\s+an\s+ongoing\s+basis",
+    r"on\s+an\s+ongoing\s+basis|(?:bewerbungs(?:frist|schluss)|deadline)\s*:\s*(?:fort)?laufend|"
+    r"bewerbungen\s+werden\s+(?:fort)?laufend|(?:sollicitaties|reacties)\s+worden\s+doorlopend|"
+    r"doorlopende\s+werving|(?:accepts?|accepting|accepted|reviews?|reviewed|review\s+of)\s+"
+    r"applications\s+(?:are\s+)?(?:year[- ]round|all\s+year|throughout\s+the\s+year)|"
+    r"no\s+(?:set\s+|fixed\s+)?(?:due\s+date|deadline|closing\s+date))",
     re.IGNORECASE,
 )
 # Dates about something else than applying, read just before the trigger.
 _NOT_APPLICATION = re.compile(
     r"graduat\w*\s+(?:date\s+)?(?:no\s+later|by|before)|(?:degree|studies)\s+(?:no\s+later|by)|"
     r"complet\w+\s+(?:\w+\s+){0,3}?(?:no\s+later|by)|start\w*\s+(?:date\s+)?(?:no\s+later|by)|"
-    r"(?:enrolled|available)\s+(?:\w+\s+){0,3}?(?:no\s+later|by)",
+    r"(?:enrolled|available)\s+(?:\w+\s+){0,3}?(?:no\s+later|by)|"
+    r"priority\s+(?:consideration|deadline|date)|early\s+(?:bird|consideration)",
     re.IGNORECASE,
 )
 # Workday pages: "A job posting is effective until 11:59:59PM on the day BEFORE the listed
 # job posting end date": the last day to apply is the day before the date shown.
 _DAY_BEFORE = re.compile(r"day\s+before\s+the\s+listed\s+job\s+posting\s+end\s+date", re.IGNORECASE)
 _KEYS = ("posting end date", "deadline", "apply", "applica", "closing", "rolling", "until", "later than",
-         "valid through", "submit", "send", "due")
+         "valid through", "submit", "send", "due", "last date", "last day", "or before",
+         "bewerbungsschluss", "bewerbungsfrist", "bewerbungsende", "bewirb dich", "bewerben",
+         "bewerbung bis", "bewerbungen", "einsendeschluss", "sluitingsdatum", "reageren",
+         "solliciteer", "sollicitatie", "reageer", " till ", "laufend", "doorlopend", "due date")
+
+
+def month_any(token: str) -> int:
+    """Month number of an English, German or Dutch month name matched by MONTHS_ANY."""
+    key = token.lower().rstrip(".")
+    return MONTH_NAMES[key] if key in MONTH_NAMES else month(key)
 
 
 def _make(year: int, month_: int, day: int) -> date | None:
@@ -85,7 +115,7 @@ def deadline(text: str, reference: datetime, us_style: bool) -> str | None:
     """``YYYY-MM-DD`` of the stated deadline, ``rolling``, or None (see module doc)."""
     near = windows(text, _KEYS, 60, 120)
     for window, m in ((w, m) for w in near for m in _DATED.finditer(w)):
-        if _NOT_APPLICATION.search(window, max(0, m.start() - 60), m.start() + 40):
+        if _NOT_APPLICATION.search(window, max(0, m.start() - 90), m.start() + 40):
             continue  # "graduation date no later than December 2026"
         found: date | None = None
         if m["iy"]:
@@ -100,11 +130,11 @@ def deadline(text: str, reference: datetime, us_style: bool) -> str | None:
             else:
                 found = day_first or month_first
         elif m["m1"]:
-            d, mo = int(m["d1"]), month(m["m1"])
+            d, mo = int(m["d1"]), month_any(m["m1"])
             found = (_make(int(m["y1"]), mo, d) if m["y1"]
                      else _without_year(mo, d, reference))
         elif m["m2"]:
-            d, mo = int(m["d2"]), month(m["m2"])
+            d, mo = int(m["d2"]), month_any(m["m2"])
             found = (_make(int(m["y2"]), mo, d) if m["y2"]
                      else _without_year(mo, d, reference))
         if found is not None:

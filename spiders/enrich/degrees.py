@@ -7,8 +7,11 @@ degree context. Short upper-case forms (BS, BA, MS) are matched case-sensitively
 "Undergraduate and graduate students" names both. "A Bachelor's degree program or
 higher" names all three ("a minimum of a bachelor's degree" stays a bachelor's: labels
 differ on it). "MCA" is a master's,
-"B.E" and "B. Tech" bachelor's. Dutch HBO is a bachelor's level, WO a
-master's ("HBO/WO werk- en denkniveau").
+"B.E" and "B. Tech" bachelor's. Indian postings: "UG/PG" is both, "a graduation degree",
+"Graduation in any discipline", "BBA", "BCA", "B.Com" a bachelor's, "Graduates or
+Postgraduates" both, "Post-Graduation" a master's. German "Bachelor-/Masterstudium",
+"Bachelorand", "Masterarbeit" name their level; a bare "Studium" names none. Dutch HBO is
+a bachelor's level, WO a master's ("HBO/WO werk- en denkniveau").
 """
 
 from __future__ import annotations
@@ -20,18 +23,28 @@ from store.models import Degree
 
 _BACHELOR_WORDS = re.compile(
     r"\b(?:bachelor|bachelors|bachelor['’]s|b\.sc|bsc|b\.\s?tech|btech|beng|b\.eng|b\.com|"
-    r"undergrad|undergrads|undergraduate|undergraduates|licenciatura)\b|"
+    r"undergrad|undergrads|undergraduate|undergraduates|licenciatura|bachelorstudium\w*|"
+    r"bachelorand\w*|bachelorarbeit|bachelorstud\w*|bachelorabs\w*|any\s+graduate|"
+    r"graduate\s+in\s+any|бакалавр\w*|bachelor(?:â€™|['’])s|b\.\s?com|bcom|"
+    r"graduation\s+degree|graduation\s+in\s+any|ug\s*(?:/|or|and|&)\s*pg|"
+    r"(?:engineering\s+)?graduates?\s+(?:or|and|/)\s+post-?graduates?)\b|"
     r"\b(?:ba|bsc|b\.sc)\s*\(hons\)",
     re.IGNORECASE,
 )
 _BACHELOR_ABBR = re.compile(
     r"(?<![\w.])(?:B\.S\.|B\.A\.|B\.E\.|B\.E(?=\s*(?:/|,|-))|BS(?=\s*(?:/|,|or\b|and\b|in\b|degree))|"
-    r"BA(?=\s*(?:/\s*BS|degree|in\s+[A-Z]))|BE(?=\s*/\s*B\.?Tech))"
+    r"BA(?=\s*(?:/\s*BS|degree|in\s+[A-Z]))|BE(?=\s*/\s*B\.?Tech)|"
+    # "BBA/BCA students" (a bare "BCA" may be an agency: Singapore's Building and Construction
+    # Authority)
+    r"(?:BBA|BCA)(?=\s*(?:/|or\b|degree|students?|graduates?|in\s+[A-Z]))|(?<=/)(?:BBA|BCA)\b)"
 )
 _MASTER_WORDS = re.compile(
-    r"\b(?:master['’]?s|masters|master(?=\s+(?:degree|of\s+(?:science|arts|engineering|"
+    r"\b(?:master['’]?s|masterâ€™s|masters|masterstudium\w*|masterand\w*|masterarbeit|"
+    r"masterstud\w*|masterabs\w*|магистр\w*|(?<=bachelor\soder\s)master|(?<=bachelor-\soder\s)master|"
+    r"(?<=\bim\s)master|(?<=bachelor\sof\s)master|(?<=bachelor-\sof\s)master|"
+    r"post-?graduat(?:es?|ion)|ug\s*(?:/|or|and|&)\s*pg|master(?=\s+(?:degree|of\s+(?:science|arts|engineering|"
     r"business)|in\b|student|program))|m\.sc|msc|m\.\s?tech|mtech|meng|m\.eng|mba|mca|"
-    r"postgraduate|post-graduate|master\s*(?:1|2|ii)|"
+    r"postgraduates?|post-graduates?|master\s*(?:1|2|ii)|"
     r"(?<=bachelor\sor\s)master|(?<=bachelor/)master|(?<=bachelor\sand\s)master|"
     r"(?<=\sen\s)master|(?<=undergraduate\sand\s)graduate|(?<=undergraduate\sor\s)graduate|"
     r"(?<=undergraduate/)graduate|(?<=undergraduate\s/\s)graduate|"
@@ -51,12 +64,19 @@ _OR_HIGHER = re.compile(
     r"\bbachelor['’]?s?\s+(?:degree\s+)?(?:program(?:me)?\s+)?or\s+(?:higher|above)\b",
     re.IGNORECASE,
 )
-_PHD = re.compile(r"\b(?:ph\.?\s?d\.?s?|doctoral|doctorate|dphil)(?!\w)", re.IGNORECASE)
-# The patterns run only near these words (lower-case keys, then case-sensitive ones).
-_KEYS = ("hbo", "bachelor", "mca", "undergrad", "master", "phd", "ph.d", "doctor", "mba", "b.", "m.", "bsc",
+_PHD = re.compile(r"\b(?:ph\.?\s?d\.?s?|doctoral|doctorate|dphil|doktorand\w*|promovend\w*|аспирант\w*|"
+                  r"promotionsstud\w*)(?!\w)", re.IGNORECASE)
+# The patterns run only near these words (lower-case keys, then case-sensitive ones); the
+# dotted abbreviations are keyed whole ("b." alone is in every "job.").
+_KEYS = ("hbo", "bachelor", "mca", "undergrad", "master", "phd", "ph.d", "doctor", "mba",
+         "b.s", "b.a", "b.e", "b.tech", "b. tech", "b.com", "m.s",
+         "m.a", "m.e", "m.tech", "m. tech", "bsc",
          "msc", "btech", "mtech", "beng", "meng", "postgrad", "post-grad", "dphil",
-         "licenciatura")
-_UPPER_KEYS = ("BS", "MS", "BA", "BE", "HBO", "WO")
+         "licenciatura", "bcom", "бакалавр", "магистр", "аспирант", "doktorand", "promovend",
+         "promotionsstud", "any graduate",
+         "graduate in any", "graduation degree", "graduation in any",
+         "ug/pg", "ug / pg", "ug or pg", "ug and pg")
+_UPPER_KEYS = ("BS", "MS", "BA", "BE", "HBO", "WO", "BBA", "BCA")
 
 
 def degrees(text: str) -> list[Degree]:

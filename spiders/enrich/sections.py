@@ -236,6 +236,7 @@ def _legal_lines(lines: list[str], low: str, starts: list[int]) -> set[int]:
 
 
 _LABEL, _QUESTION, _ANSWER, _VALUE = 1, 2, 4, 8
+_SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z]")
 
 
 @lru_cache(maxsize=8)
@@ -272,8 +273,8 @@ def _kinds(text: str) -> tuple[list[str], list[Kind], list[int]]:
         mark = 0
         if stripped[-1] == ":" and _is_label(line):
             mark |= _LABEL
-        elif stripped[-1] == "?":
-            mark |= _QUESTION
+        elif stripped[-1] == "?" and not _SENTENCE_BREAK.search(stripped, 0, len(stripped) - 1):
+            mark |= _QUESTION  # a paragraph that only ends with a question is not a form label
         elif len(stripped) <= 40:
             mark |= _VALUE
             if _QUESTION_ANSWER.match(stripped):

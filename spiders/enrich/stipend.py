@@ -60,11 +60,18 @@ def _number(token: str, k: str | None) -> float:
     return value * 1000 if k else value
 
 
+# The pay of a later offer, not of this opening: "Pre Placement Offer of up to INR 14 LPA".
+_LATER_OFFER = re.compile(r"(?:pre[- ]?placement|\bppo\b|full[- ]time\s+offer|"
+                          r"conversion\s+to\s+full[- ]time)[^.\n]{0,60}$", re.IGNORECASE)
+
+
 def lakh_pay(text: str, source: str = "text") -> Pay | None:
     """The first lakh amount or range of ``text`` as INR pay (see module doc)."""
     for m in _LAKH.finditer(text):
         if m["c"] is not None and m["u"].lower() == "l" and not m["cur"]:
             continue  # a bare "4 L" may be litres; "₹4L" is money
+        if _LATER_OFFER.search(text, max(0, m.start() - 80), m.start()):
+            continue
         low = float(m["a"] or m["c"]) * 100_000
         high = float(m["b"] or m["c"]) * 100_000
         if high < low:
