@@ -37,6 +37,7 @@ from store.places import (
     region_in,
     region_of_city,
     regions_named,
+    towns_named,
 )
 
 _CODE_ORDER_COMMA = ("US", "CA", "AU")
@@ -58,7 +59,9 @@ _NOT_A_PLACE = re.compile(
 )
 _SPLIT_MULTI = re.compile(r"\s*(?:;|\||:|\s/\s|\bor\b|\band\b)\s*", re.IGNORECASE)
 # "PAN India" is all of India.
-_NOISE = re.compile(r"\((?:hq|headquarters|main\s+office)\)|\bonly\b|\bour\b|\bpan(?=\s+india\b)",
+_NOISE = re.compile(r"\((?:hq|headquarters|main\s+office)\)|\bonly\b|\bour\b|\bpan(?=\s+india\b)|"
+                    r"\s(?:cbd|city\s+cent(?:re|er)|metro(?:politan)?\s+area)\b|^greater\s+(?=\w)|"
+                    r"\([^)]*\d[^)]*\)",  # "Brisbane CBD", "Greater London", "(3 days on-site)"
                     re.IGNORECASE)
 _PAREN = re.compile(r"\(([^)]*)\)")
 
@@ -75,6 +78,11 @@ def _known_city(name: str, country: str | None, board: bool = False) -> City | N
     board's own location line, also a city no other place shares its name with)."""
     namesakes = cities_named(name) or (
         cities_named(_SAINT.sub("Saint ", name)) if _SAINT.match(name) else [])
+    if not namesakes and (board or country is not None) and _looks_like_city(name):
+        # a town too small for the table, named by the board's line or with its country
+        namesakes = towns_named(name)
+        if country is None and len(namesakes) != 1:
+            return None
     if not namesakes:
         return None
     if country is not None:
@@ -89,7 +97,10 @@ def _known_city(name: str, country: str | None, board: bool = False) -> City | N
 
 
 def _looks_like_city(text: str) -> bool:
-    return bool(text) and not any(ch.isdigit() for ch in text) and len(text) <= 40
+    """A name, not a phrase: no digit, at most 40 characters and 5 words, not lower case first
+    ("this role you can work from" is not a city)."""
+    return (bool(text) and not any(ch.isdigit() for ch in text) and len(text) <= 40
+            and text.count(" ") < 5 and not text[0].islower())
 
 
 def _resolve_tail(part: str, paren: bool) -> tuple[str | None, str | None]:
@@ -164,6 +175,18 @@ def _parse_one(text: str, board: bool = False) -> Location | None:
     return Location(city=city_shown(head), region=region, country=country)
 
 
+def board_code(part: str) -> str | None:
+    """A board's location line that is only an ISO country code in capitals ("IN", "GB",
+    "DE"): that country. Codes that are also US state codes are read as states elsewhere
+    ("GA", "MA"), so they stay unknown here, except "IN" and "DE": a board that names
+    only a state writes its cities too, and India and Germany are the usual readings."""
+    if (len(part) != 2 or not part.isupper() or part == "NA"  # "N/A", not Namibia
+            or (region_in("US", part) is not None and part not in ("IN", "DE"))):
+        return None
+    code = country_code(part)
+    return code if code == part else None
+
+
 def _single(part: str, board: bool = False) -> Location | None:
     folded = _fold(part)
     if folded in GB_NATIONS:
@@ -200,6 +223,10 @@ def parse_location(text: str, board: bool = False) -> list[Location]:
 
     ``board``: the string is the board's own location line, where a bare city name that
     no other place shares ("Bad Oeynhausen") is that city whatever its size."""
+    if board:
+        code = board_code(text.strip())
+        if code is not None:
+            return [Location(city=CITY_STATES.get(code), region=None, country=code)]
     found: list[Location] = []
     for chunk in _SPLIT_MULTI.split(_NOISE.sub(" ", text)):
         rest = strip_work_mode(chunk)
