@@ -208,6 +208,18 @@ _POSTING_TITLE = re.compile(
 )
 
 
+# A news or careers title announcing an opening one can apply to: "Google invites applications
+# for Software Engineering Internship 2018", "Call for Applications: The Berlin Global
+# Internship Project", "Ministry of ... announces internship opportunity", "X launches paid
+# internship program".
+_ANNOUNCED = re.compile(
+    r"\b(?:invites?\s+applications?|call\s+for\s+applications|applications?\s+(?:are\s+)?(?:now\s+)?"
+    r"open\s+for|announces\s+[^\n]{0,60}?\b(?:internship|traineeship|apprenticeship)s?\b|"
+    r"launch(?:es|ed)\s+[^\n]{0,40}?\binternship)",
+    re.IGNORECASE,
+)
+
+
 def cues(title: str, text: str, *, located: bool = False) -> list[Cue]:
     """Every cue that fires on an entry, with its weight (positive: posting).
 
@@ -233,6 +245,7 @@ def cues(title: str, text: str, *, located: bool = False) -> list[Cue]:
     add("contact or job link", 1.0, "terms", len(_CONTACT.findall(text)))
     add("role-like title", 1.0, "title", 1 if _ROLE_TITLE.search(title) else 0)
     add("hiring title", 2.0, "title", 1 if _POSTING_TITLE.search(title) else 0)
+    add("opening announced", 2.0, "offer", 1 if _ANNOUNCED.search(title) else 0)
 
     words = max(len(text.split()), 1)
     first = len(_FIRST_PERSON.findall(text))

@@ -77,6 +77,10 @@ def enrich(posting: Posting, now: datetime, *, copy: bool = True) -> Posting:
     full = f"{title}\n{text}"
     reference = _reference(p.posted_at, now)
 
+    from spiders.company import company_name  # spiders.company reads sections of this package
+
+    # the source's company value, tidied: Workday entity labels, licence numbers, job sites
+    p.company = company_name(p.company, title, whole)
     p.is_internship = (p.is_internship or is_internship(title, p.employment_type)
                        or internship_line(whole) or internship_text(text))
     if not p.locations:
