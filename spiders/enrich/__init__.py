@@ -19,7 +19,12 @@ from spiders.enrich.deadline import deadline
 from spiders.enrich.degrees import degrees
 from spiders.enrich.duration import duration_months
 from spiders.enrich.graduation import graduation
-from spiders.enrich.internship import internship_line, internship_text, is_internship
+from spiders.enrich.internship import (
+    internship_line,
+    internship_text,
+    is_internship,
+    senior_title,
+)
 from spiders.enrich.locations import locations, locations_from_raw
 from spiders.enrich.pay import country_hint, pay_from_text
 from spiders.enrich.remote import remote_mode
@@ -81,8 +86,9 @@ def enrich(posting: Posting, now: datetime, *, copy: bool = True) -> Posting:
 
     # the source's company value, tidied: Workday entity labels, licence numbers, job sites
     p.company = company_name(p.company, title, whole)
-    p.is_internship = (p.is_internship or is_internship(title, p.employment_type)
-                       or internship_line(whole) or internship_text(text))
+    p.is_internship = not senior_title(title) and (
+        p.is_internship or is_internship(title, p.employment_type)
+        or internship_line(whole) or internship_text(text))
     if not p.locations:
         p.locations = locations(p.raw_locations, text)
     elif all(loc.city is None and loc.region is None for loc in p.locations):

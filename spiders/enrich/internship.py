@@ -115,3 +115,15 @@ def is_internship(title: str, employment_type: str | None) -> bool:
             return False
     stripped = _PLACEMENT_JOB.sub(" ", title)
     return bool(_INTERN_TITLE.search(stripped))
+
+
+_SENIOR = re.compile(r"\b(?:senior|sr\.?|staff|principal|lead|director|head\s+of|vice\s+president|vp|"
+                     r"chief|distinguished)\b", re.IGNORECASE)
+
+
+def senior_title(title: str) -> bool:
+    """A title that names a senior role and no internship word ("Senior Data Scientist"):
+    never an internship, whatever a board's employment-type field says (a board that files
+    every opening under "Intern" is wrong about this one)."""
+    return _SENIOR.search(title) is not None and not _INTERN_TITLE.search(title) and not (
+        _STAGE_LEAD.match(title))

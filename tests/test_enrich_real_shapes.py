@@ -1,0 +1,62 @@
+"""Enrichment on the shapes of real boards' records (issue 12): a board's employment-type
+field is not believed over a title that names a senior role, and a source's company value
+is tidied the way spiders/company.company_name says."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from spiders.enrich import enrich
+from spiders.enrich.internship import senior_title
+from store.models import Posting
+
+NOW = datetime(2026, 11, 1)
+
+
+def _posting(title: str, company: str = "Acme", description: str = "", **extra: object) -> Posting:
+    data: dict[str, object] = {"id": "t:1", "source": "t", "company": company, "title": title,
+                               "url": "https://example.invalid/1", "description": description}
+    data.update(extra)
+    return Posting.model_validate(data)
+
+
+@pytest.mark.parametrize(
+    ("title", "senior"),
+    [
+        ("Senior Data Scientist", True),
+        ("Sr. Software Engineer", True),
+        ("Staff Engineer, Payments", True),
+        ("Head of Growth", True),
+        ("Senior Intern, Data", False),
+        ("Lead Engineering Co-op", False),
+        ("Data Science Intern", False),
+        ("Software Engineer", False),
+    ],
+)
+def test_senior_titles(title: str, senior: bool) -> None:
+    assert senior_title(title) is senior
+
+
+def test_a_senior_role_filed_under_intern_by_its_board_is_no_internship() -> None:
+    """The demo's Greenhouse board files "Senior Data Scientist" under Employment Type: Intern."""
+    p = _posting("Senior Data Scientist", is_internship=True, employment_type="Intern",
+                 description="We are looking for a senior data scientist with 7+ years of experience.")
+    assert enrich(p, NOW).is_internship is False
+    intern = _posting("Data Science Intern", is_internship=True)
+    assert enrich(intern, NOW).is_internship is True
+
+
+@pytest.mark.parametrize(
+    ("company", "description", "want"),
+    [
+        ("0090 CORP-Corporate Office", "At Northrop Grumman, our employees build.", "Northrop Grumman"),
+        ("Overview\nTikTok", "Build things.", "TikTok"),
+        ("Lensa", "Lensa partners with DirectEmployers to promote this job for Ford Motor Company.",
+         "Ford Motor Company"),
+        ("Acme", "At Initech, we build.", "Acme"),
+    ],
+)
+def test_enrich_tidies_the_sources_company(company: str, description: str, want: str) -> None:
+    assert enrich(_posting("Software Engineer Intern", company, description), NOW).company == want
