@@ -300,3 +300,32 @@ def company_name(company: str, title: str, text: str) -> str:
         match = _FOR_CLIENT.search(text[:3000])
         name = (_clean(re.split(r"\.\s", match.group(1))[0]) or "") if match else ""
     return _BOARD_SUFFIX.sub("", name)
+
+
+_SEGMENT = re.compile(r"\s+[-–|]\s+")
+
+
+def title_without_company(title: str, company: str) -> str:
+    """``title`` without the company that a job site glues to it: a last segment that is the
+    company ("Remote Web Developer (Fully Remote) - X4 Technology") or a first segment that
+    starts with it ("Amazon Robotics - Program Manager (PM) Summer Intern - 2025"). The
+    title stays as it is when what would be left is a single word."""
+    key = _company_key(company)
+    if not key or not _SEGMENT.search(title):
+        return title
+    parts = _SEGMENT.split(title)
+    if _company_key(parts[-1]) == key:
+        rest = title[: title.rstrip().rfind(parts[-1])].rstrip(" -–|")
+    elif ((_company_key(parts[0]) + " ").startswith(key + " ")
+          and len(parts[0].split()) <= len(key.split()) + 2 and not _ROLE_TITLE.search(parts[0])
+          and not any(ch.isdigit() or ch == ":" for ch in parts[0])):
+        rest = title[title.find(parts[1], len(parts[0])):]
+    else:
+        return title
+    return rest.strip() if len(rest.split()) >= 2 else title
+
+
+def _company_key(name: str) -> str:
+    """Folded words of a company name without a legal or web suffix ("Amazon.com" -> "amazon")."""
+    key = " ".join(re.sub(r"[^\w]+", " ", name.casefold()).split())
+    return re.sub(r"(?: (?:com|inc|llc|ltd|corp|corporation|co|gmbh|plc|ag|bv))+$", "", key)

@@ -60,3 +60,24 @@ def test_a_senior_role_filed_under_intern_by_its_board_is_no_internship() -> Non
 )
 def test_enrich_tidies_the_sources_company(company: str, description: str, want: str) -> None:
     assert enrich(_posting("Software Engineer Intern", company, description), NOW).company == want
+
+
+@pytest.mark.parametrize(
+    ("title", "company", "want"),
+    [
+        ("Remote Web Developer (Fully Remote) - X4 Technology", "X4 Technology",
+         "Remote Web Developer (Fully Remote)"),
+        ("Amazon Robotics -  Program Manager (PM) Summer Intern - 2025", "Amazon.com",
+         "Program Manager (PM) Summer Intern - 2025"),
+        # the first segment is a role or a programme, not the company's label: kept
+        ("DRDO Internship 2025: Paid Internship for Engineering Students – Apply Now", "DRDO",
+         "DRDO Internship 2025: Paid Internship for Engineering Students – Apply Now"),
+        ("Acme - Intern", "Acme", "Acme - Intern"),  # one word would be left
+        ("Intern - Software Engineer", "Acme", "Intern - Software Engineer"),
+        ("Google", "Google", "Google"),
+    ],
+)
+def test_title_without_the_company_a_job_site_glues_to_it(title: str, company: str, want: str) -> None:
+    from spiders.company import title_without_company
+
+    assert title_without_company(title, company) == want

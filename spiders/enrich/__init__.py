@@ -82,10 +82,12 @@ def enrich(posting: Posting, now: datetime, *, copy: bool = True) -> Posting:
     full = f"{title}\n{text}"
     reference = _reference(p.posted_at, now)
 
-    from spiders.company import company_name  # spiders.company reads sections of this package
+    from spiders.company import company_name, title_without_company  # (it reads .sections)
 
-    # the source's company value, tidied: Workday entity labels, licence numbers, job sites
+    # the source's company value, tidied: Workday entity labels, licence numbers, job sites;
+    # and the title without the company a job site glues to it
     p.company = company_name(p.company, title, whole)
+    p.title = title_without_company(p.title, p.company)
     p.is_internship = not senior_title(title) and (
         p.is_internship or is_internship(title, p.employment_type)
         or internship_line(whole) or internship_text(text))
