@@ -81,3 +81,36 @@ def test_title_without_the_company_a_job_site_glues_to_it(title: str, company: s
     from spiders.company import title_without_company
 
     assert title_without_company(title, company) == want
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "want"),
+    [
+        ("UNCF/Carnival Corporate Scholars Program",
+         "Candidates will be selected for a two-year scholarship and internship at host sites.", True),
+        ("Summer Student Program", "Students join a team for ten weeks as interns.", True),
+        ("Summer Program Manager", "You will run our summer program.", False),
+        ("Summer Program Manager", "You will run our summer program for 40 interns.", False),
+        ("Corporate Scholars Program", "A scholarship for sophomores.", False),
+    ],
+)
+def test_a_student_programme_whose_text_says_internship(title: str, text: str, want: bool) -> None:
+    from spiders.enrich.internship import programme_internship
+
+    assert programme_internship(title, text) is want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("The Ministry of Electronics and Information Technology (MeitY), Government of India, "
+         "has announced its internship scheme.", [(None, None, "IN")]),
+        ("Govt. of India internship for engineering students.", [(None, None, "IN")]),
+        ("The Singapore Government offers internships.", [("Singapore", None, "SG")]),
+        ("We work with the government of our city.", []),
+    ],
+)
+def test_a_governments_own_internship_is_in_its_country(text: str, want: list) -> None:
+    from spiders.enrich.locations import locations_from_text
+
+    assert [(x.city, x.region, x.country) for x in locations_from_text(text)] == want

@@ -23,6 +23,7 @@ from spiders.enrich.internship import (
     internship_line,
     internship_text,
     is_internship,
+    programme_internship,
     senior_title,
 )
 from spiders.enrich.locations import locations, locations_from_raw
@@ -90,7 +91,7 @@ def enrich(posting: Posting, now: datetime, *, copy: bool = True) -> Posting:
     p.title = title_without_company(p.title, p.company)
     p.is_internship = not senior_title(title) and (
         p.is_internship or is_internship(title, p.employment_type)
-        or internship_line(whole) or internship_text(text))
+        or internship_line(whole) or internship_text(text) or programme_internship(title, text))
     if not p.locations:
         p.locations = locations(p.raw_locations, text)
     elif all(loc.city is None and loc.region is None for loc in p.locations):

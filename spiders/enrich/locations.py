@@ -222,7 +222,17 @@ def locations_from_text(text: str) -> list[Location]:
             places = _parse_phrase(m["g"])
             if places:
                 return _dedupe(list(places))
+    for line in lines_with(text, ("government", "govt")):
+        # a government's own internship is in its country: "Government of India", "Govt. of India"
+        for m in _GOVERNMENT.finditer(line):
+            code = country_code(m["n"] or m["m"])
+            if code is not None:
+                return [Location(city=CITY_STATES.get(code), region=None, country=code)]
     return []
+
+
+_GOVERNMENT = re.compile(r"\b(?:Government|Govt\.?)\s+of\s+(?:the\s+)?(?P<n>[A-Z][\w ]{1,30}?)\b(?=[,.)\s]|$)"
+                         r"|\b(?P<m>[A-Z][a-z]+)\s+(?:Government|Govt\.?)\b")
 
 
 def locations(raw_locations: list[str], text: str) -> list[Location]:
