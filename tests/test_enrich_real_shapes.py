@@ -114,3 +114,33 @@ def test_a_governments_own_internship_is_in_its_country(text: str, want: list) -
     from spiders.enrich.locations import locations_from_text
 
     assert [(x.city, x.region, x.country) for x in locations_from_text(text)] == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("The Public Service Division aims to build a first-class Public Service for Singapore.\n"
+         "Interns help shape policy for Singapore.", [("Singapore", None, "SG")]),
+        # named once, or with another country: not enough
+        ("We help farmers in Singapore.", []),
+        ("Our teams in India and Singapore serve Singapore and India.", []),
+    ],
+)
+def test_the_one_country_a_page_names_throughout(text: str, want: list) -> None:
+    from spiders.enrich.locations import locations_from_text
+
+    assert [(x.city, x.region, x.country) for x in locations_from_text(text)] == want
+
+
+@pytest.mark.parametrize(
+    ("raw", "want"),
+    [
+        ("Amazon Portland, US", [("Portland", "Oregon", "US")]),  # a site's name before the city
+        ("Greater Noida, India", [("Greater Noida", "Uttar Pradesh", "IN")]),
+        ("Greater London", [("London", "England", "GB")]),
+    ],
+)
+def test_site_names_and_greater_areas_on_a_board_line(raw: str, want: list) -> None:
+    from spiders.enrich.locations import locations_from_raw
+
+    assert [(x.city, x.region, x.country) for x in locations_from_raw([raw])] == want

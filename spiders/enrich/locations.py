@@ -228,6 +228,28 @@ def locations_from_text(text: str) -> list[Location]:
             code = country_code(m["n"] or m["m"])
             if code is not None:
                 return [Location(city=CITY_STATES.get(code), region=None, country=code)]
+    return _only_country(text)
+
+
+# Capitalised names of one to three words: the candidates :func:`_only_country` looks up.
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}\b")
+
+
+def _only_country(text: str) -> list[Location]:
+    """The one country (or city-state) a text names, at least twice and no other, when no
+    line states the job's place: a ministry's page that says "Singapore" throughout."""
+    named: dict[str, int] = {}
+    for m in _CAPITALISED.finditer(text[:6000]):
+        words = m[0].split()
+        for k in range(len(words), 0, -1):  # "United Kingdom" before "United"
+            code = country_code(" ".join(words[:k])) if len(words[0]) > 3 or k > 1 else None
+            if code is not None:
+                named[code] = named.get(code, 0) + 1
+                break
+    if len(named) == 1:
+        code, count = next(iter(named.items()))
+        if count >= 2:
+            return [Location(city=CITY_STATES.get(code), region=None, country=code)]
     return []
 
 
@@ -245,7 +267,8 @@ def locations(raw_locations: list[str], text: str) -> list[Location]:
         # the board names only countries ("IN"): the text's places in those countries say more
         countries = {loc.country for loc in raw}
         precise = locations_from_text(text)
-        if precise and all(loc.country in countries for loc in precise):
+        if precise and all(loc.country in countries and (loc.city or loc.region)
+                           for loc in precise):
             return precise
         return raw
     if "ocation" not in text:

@@ -60,8 +60,8 @@ _NOT_A_PLACE = re.compile(
 _SPLIT_MULTI = re.compile(r"\s*(?:;|\||:|\s/\s|\bor\b|\band\b)\s*", re.IGNORECASE)
 # "PAN India" is all of India.
 _NOISE = re.compile(r"\((?:hq|headquarters|main\s+office)\)|\bonly\b|\bour\b|\bpan(?=\s+india\b)|"
-                    r"\s(?:cbd|city\s+cent(?:re|er)|metro(?:politan)?\s+area)\b|^greater\s+(?=\w)|"
-                    r"\([^)]*\d[^)]*\)",  # "Brisbane CBD", "Greater London", "(3 days on-site)"
+                    r"\s(?:cbd|city\s+cent(?:re|er)|metro(?:politan)?\s+area)\b|"
+                    r"\([^)]*\d[^)]*\)",  # "Brisbane CBD", "(3 days on-site)"
                     re.IGNORECASE)
 _PAREN = re.compile(r"\(([^)]*)\)")
 
@@ -169,6 +169,14 @@ def _parse_one(text: str, board: bool = False) -> Location | None:
         if _fold(head) in GB_NATIONS and country == "GB":
             return Location(city=None, region=GB_NATIONS[_fold(head)], country="GB")
         known = _known_city(head, country)
+        words = head.split()
+        if known is None and 2 <= len(words) <= 4:
+            # a site's name before the city: "Amazon Portland, US"
+            for k in (2, 1):
+                tail = " ".join(words[-k:])
+                if k < len(words) and (known := _known_city(tail, country)) is not None:
+                    head = tail
+                    break
         region = region_of_city(known) if known is not None else None
     if not _looks_like_city(head):
         return None
@@ -199,6 +207,9 @@ def _single(part: str, board: bool = False) -> Location | None:
         if len(hits) == 1 and _known_city(part, None) is None:
             return Location(city=None, region=hits[0][1], country=hits[0][0])
     known = _known_city(part, None, board)
+    if known is None and part[:8].lower() == "greater ":
+        part = part[8:].strip()  # "Greater London" (but "Greater Noida" is a city of its own)
+        known = _known_city(part, None, board)
     if known is None:
         return None
     if known.country in CITY_STATES:
