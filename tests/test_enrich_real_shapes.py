@@ -144,3 +144,24 @@ def test_site_names_and_greater_areas_on_a_board_line(raw: str, want: list) -> N
     from spiders.enrich.locations import locations_from_raw
 
     assert [(x.city, x.region, x.country) for x in locations_from_raw([raw])] == want
+
+
+@pytest.mark.parametrize(
+    ("title", "want"),
+    [
+        ("Werkstudent Softwareentwicklung (m/w/d)", ["software"]),
+        ("Praktikum Entwickler Backend", ["software"]),
+        ("Stage Développeur Web", ["software"]),
+        ("Praktikum Vertrieb (m/w/d)", ["business"]),
+        ("Stagiair Communicatie", ["marketing"]),
+        ("Praktikant Einkauf", ["operations"]),
+        ("Werkstudent Redaktion", ["content"]),
+        ("Praktikum Maschinenbau", ["hardware"]),
+        ("Afstudeerstage Financiën", ["business"]),
+        ("Summer High School App Development Startup Intern", ["software"]),
+    ],
+)
+def test_role_families_in_the_languages_of_our_sources(title: str, want: list[str]) -> None:
+    from spiders.enrich.categories import categories
+
+    assert categories(title, None, "") == want
