@@ -235,6 +235,10 @@ def locations_from_text(text: str) -> list[Location]:
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}\b")
 
 
+#: country_code of a capitalised phrase, remembered: the same few words recur in every text
+_country_named = lru_cache(maxsize=8192)(country_code)
+
+
 def _only_country(text: str) -> list[Location]:
     """The one country (or city-state) a text names, at least twice and no other, when no
     line states the job's place: a ministry's page that says "Singapore" throughout."""
@@ -242,7 +246,7 @@ def _only_country(text: str) -> list[Location]:
     for m in _CAPITALISED.finditer(text[:6000]):
         words = m[0].split()
         for k in range(len(words), 0, -1):  # "United Kingdom" before "United"
-            code = country_code(" ".join(words[:k])) if len(words[0]) > 3 or k > 1 else None
+            code = _country_named(" ".join(words[:k])) if len(words[0]) > 3 or k > 1 else None
             if code is not None:
                 named[code] = named.get(code, 0) + 1
                 break
