@@ -4,7 +4,11 @@ The item pipeline calls :func:`enrich` once per posting. Values a spider set fro
 structured API data (``is_internship=True``, ``locations``, ``remote``, ``pay``,
 ``deadline``, and any other non-empty field) are kept; enrichment fills only what is still
 unknown, each field by one small module of this package. Ambiguous text leaves a field
-unknown. Pure and fast (well under 1 ms for a 5 KB description, see bench/bench_enrich.py);
+unknown. Three exceptions, all about what a source says of itself: the company value is
+tidied (spiders/company.company_name: Workday entity labels, licence numbers, job sites
+that re-list openings), the company a job site glues to a title is dropped, and a title
+naming a senior role is no internship whatever the board's employment type says.
+Pure and fast (well under 1 ms for a 5 KB description, see bench/bench_enrich.py);
 place data is loaded on the first call.
 """
 

@@ -12,7 +12,10 @@ Contract of :func:`parse_location` (one location string as an API gives it):
 - A bare city name is accepted only when geonames knows it and its most populous namesake
   dominates (3x the next one and at least 100k people): "London" is GB, "Cambridge" stays
   unknown (GB, CA and US all have one). On a board's own location line a name geonames
-  knows only one city by is accepted too ("Bad Oeynhausen"). "St." is read as "Saint".
+  knows only one city by is accepted too ("Bad Oeynhausen"), and so is a town of 5,000-15,000
+  people geonames knows only one of ("Dietmannsried"); a board line that is only an ISO
+  code in capitals is that country ("IN", "GB"; not US state codes but IN and DE, not "NA").
+  "St." is read as "Saint"; "Brisbane CBD" is Brisbane, "Greater London" London.
 - "Remote", "Hybrid", "Anywhere" and similar words are removed before parsing; what is
   left ("Remote (Canada)" -> Canada) is the place.
 - Codes after a comma are read as US states first, then Canadian provinces, then
