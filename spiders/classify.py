@@ -58,7 +58,7 @@ _HIRING = re.compile(
     _F,
 )
 _REQUIREMENTS = re.compile(
-    r"^\W*(?:requirements|required\s+skills|skills\s*(?:&|and)\s*(?:qualifications|requirements)|(?:minimum|preferred|basic)\s+qualifications|"
+    r"^\W*(?:(?:job|position|candidate|key)\s+)?(?:requirements|required\s+skills|skills\s*(?:&|and)\s*(?:qualifications|requirements)|(?:minimum|preferred|basic)\s+qualifications|"
     r"qualifications|what\s+you(?:'ll|’ll| will)\s+need|what\s+we\s+need|"
     r"what\s+we(?:'d|’d| would)\s+love\s+to\s+see|what\s+we(?:'re|’re| are)\s+looking\s+for|"
     r"you\s+have|who\s+should\s+apply|who\s+can\s+apply|(?:dein|ihr|your)\s+profile?|profile|"
@@ -76,6 +76,8 @@ _REQUIREMENTS = re.compile(
     _F,
 )
 _DUTIES = re.compile(
+    # "The Change Management Lead is responsible for": a role described in the third person
+    r"\b(?:the|this)\s+(?:[\w-]+\s+){0,5}?(?:is|will\s+be)\s+responsible\s+for\b|"
     r"^\W*(?:(?:primary|key|main|core|your)\s+)?(?:responsibilities|what\s+you(?:'ll|’ll|\s+will|'d|’d|\s+would)\s+(?:be\s+)?do(?:ing)?|"
     r"the\s+role|your\s+role|deine\s+aufgaben|main\s+tasks|tasks|duties|the\s+intern\s+will|"
     r"what\s+it\s+involves|in\s+this\s+role|what\s+the\s+role\s+is|this\s+role\s+offers|aufgaben|deine\s+aufgaben|was\s+dich\s+erwartet|"

@@ -51,7 +51,8 @@ _JOIN_AS = re.compile(rf"\b(?i:join\s+(?:the\s+)?)({_NAME})(?:\s*\([^)]{{1,20}}\
 _IS_A_COMPANY = re.compile(
     rf"(?:^|\n)({_NAME})\s+is\s+(?:a|an|the)\s+[^.\n]{{0,60}}?\b(?:company|firm|organi[sz]ation|"
     rf"agency|authority|startup|start-up|bank|group|institute|consultancy|studio|council|"
-    rf"ministry|statutory\s+board|non-?profit|charity|foundation)\b"
+    rf"ministry|statutory\s+board|non-?profit|charity|foundation|ngo|news\s+outlet|newspaper|"
+    rf"magazine|publisher|university|school|college|institution)\b"
 )
 # The employment-type line a careers page puts under the title and the employer's line.
 _TYPE_LINE = re.compile(r"^\W*(?:internship|traineeship|full[- ]time|part[- ]time|contract|"

@@ -85,3 +85,21 @@ def test_tags_run_together_above_the_title_are_not_a_company() -> None:
 )
 def test_a_sources_company_value_tidied(company: str, text: str, want: str) -> None:
     assert company_name(company, "Software Engineer Intern", text) == want
+
+
+def test_a_job_page_with_job_qualifications_and_a_responsible_role_is_a_posting() -> None:
+    text = ("About the job\nContract: 6+ months\n\nHybrid: Chicago, IL (3 days on-site)\n\n"
+            "The Change Management Lead is responsible for focusing on the people side of change.\n"
+            "Job Qualifications:\n- 5 years of change management experience")
+    assert classify_entry("Change Management Lead", text) == "posting"
+
+
+def test_a_past_responsibility_in_a_story_is_no_duties_cue() -> None:
+    text = ("I joined Acme last summer. I was responsible for the billing service and I loved it. "
+            "My mentor taught me a lot and we shipped two features.")
+    assert classify_entry("My summer at Acme", text) == "article"
+
+
+def test_the_company_a_page_introduces_as_an_outlet_or_university() -> None:
+    text = "Berlin Global is an online news outlet which reports on cultural diplomacy."
+    assert hiring_company("The Berlin Global Internship Project", text, None) == "Berlin Global"
