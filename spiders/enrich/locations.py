@@ -243,7 +243,7 @@ def _only_country(text: str) -> list[Location]:
     """The one country (or city-state) a text names, at least twice and no other, when no
     line states the job's place: a ministry's page that says "Singapore" throughout."""
     named: dict[str, int] = {}
-    for m in _CAPITALISED.finditer(text[:6000]):
+    for m in _CAPITALISED.finditer(text[:3000]):
         words = m[0].split()
         for k in range(len(words), 0, -1):  # "United Kingdom" before "United"
             code = _country_named(" ".join(words[:k])) if len(words[0]) > 3 or k > 1 else None
