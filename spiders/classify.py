@@ -58,7 +58,7 @@ _HIRING = re.compile(
     _F,
 )
 _REQUIREMENTS = re.compile(
-    r"^\W*(?:requirements|required\s+skills|skills\s*(?:&|and)\s*(?:qualifications|requirements)|(?:minimum|preferred|basic)\s+qualifications|"
+    r"^\W*(?:(?:job|position|candidate|key)\s+)?(?:requirements|required\s+skills|skills\s*(?:&|and)\s*(?:qualifications|requirements)|(?:minimum|preferred|basic)\s+qualifications|"
     r"qualifications|what\s+you(?:'ll|’ll| will)\s+need|what\s+we\s+need|"
     r"what\s+we(?:'d|’d| would)\s+love\s+to\s+see|what\s+we(?:'re|’re| are)\s+looking\s+for|"
     r"you\s+have|who\s+should\s+apply|who\s+can\s+apply|(?:dein|ihr|your)\s+profile?|profile|"
@@ -76,6 +76,8 @@ _REQUIREMENTS = re.compile(
     _F,
 )
 _DUTIES = re.compile(
+    # "The Change Management Lead is responsible for": a role described in the third person
+    r"\b(?:the|this)\s+(?:[\w-]+\s+){0,5}?(?:is|will\s+be)\s+responsible\s+for\b|"
     r"^\W*(?:(?:primary|key|main|core|your)\s+)?(?:responsibilities|what\s+you(?:'ll|’ll|\s+will|'d|’d|\s+would)\s+(?:be\s+)?do(?:ing)?|"
     r"the\s+role|your\s+role|deine\s+aufgaben|main\s+tasks|tasks|duties|the\s+intern\s+will|"
     r"what\s+it\s+involves|in\s+this\s+role|what\s+the\s+role\s+is|this\s+role\s+offers|aufgaben|deine\s+aufgaben|was\s+dich\s+erwartet|"
@@ -208,6 +210,18 @@ _POSTING_TITLE = re.compile(
 )
 
 
+# A news or careers title announcing an opening one can apply to: "Google invites applications
+# for Software Engineering Internship 2018", "Call for Applications: The Berlin Global
+# Internship Project", "Ministry of ... announces internship opportunity", "X launches paid
+# internship program".
+_ANNOUNCED = re.compile(
+    r"\b(?:invites?\s+applications?|call\s+for\s+applications|applications?\s+(?:are\s+)?(?:now\s+)?"
+    r"open\s+for|announces\s+[^\n]{0,60}?\b(?:internship|traineeship|apprenticeship)s?\b|"
+    r"launch(?:es|ed)\s+[^\n]{0,40}?\binternship)",
+    re.IGNORECASE,
+)
+
+
 def cues(title: str, text: str, *, located: bool = False) -> list[Cue]:
     """Every cue that fires on an entry, with its weight (positive: posting).
 
@@ -233,6 +247,7 @@ def cues(title: str, text: str, *, located: bool = False) -> list[Cue]:
     add("contact or job link", 1.0, "terms", len(_CONTACT.findall(text)))
     add("role-like title", 1.0, "title", 1 if _ROLE_TITLE.search(title) else 0)
     add("hiring title", 2.0, "title", 1 if _POSTING_TITLE.search(title) else 0)
+    add("opening announced", 2.0, "offer", 1 if _ANNOUNCED.search(title) else 0)
 
     words = max(len(text.split()), 1)
     first = len(_FIRST_PERSON.findall(text))

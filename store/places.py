@@ -64,13 +64,25 @@ CITY_ALIASES: dict[str, str] = {
     "gurgaon": "Gurugram", "banglore": "Bengaluru", "bengalore": "Bengaluru",
     "ahemdabad": "Ahmedabad", "ahmadabad": "Ahmedabad", "saigon": "Ho Chi Minh City", "peking": "Beijing",
     "frankfurt am main": "Frankfurt", "munchen": "Munich", "koln": "Cologne",
+    **{n: en for en, names in {
+        # local names of cities English writes otherwise (a posting shows the English one)
+        "The Hague": ("den haag", "s gravenhage"), "Nuremberg": ("nurnberg",),
+        "Vienna": ("wien",), "Prague": ("praha",), "Warsaw": ("warszawa",), "Milan": ("milano",),
+        "Rome": ("roma",), "Lisbon": ("lisboa",), "Geneva": ("geneve", "genf"),
+        "Brussels": ("bruxelles", "brussel"), "Antwerp": ("antwerpen",),
+        "Copenhagen": ("kobenhavn",), "Gothenburg": ("goteborg",)}.items() for n in names},
 }
+# Local names shown in English: SPEC §4 writes a city as English does ("München" is Munich).
+_EXONYMS = frozenset({"munchen", "koln", "den haag", "s gravenhage", "nurnberg", "wien", "praha",
+                      "warszawa", "milano", "roma", "lisboa", "geneve", "genf", "bruxelles",
+                      "brussel", "antwerpen", "kobenhavn", "goteborg"})
 # Aliases that are abbreviations or misspellings: a posting shows the canonical name instead
 # ("NYC" -> "New York", "Banglore" -> "Bengaluru"); older names ("Bangalore") are shown as
 # written.
 _SHOWN_CANONICAL = frozenset({"nyc", "new york city", "sf", "bay area", "sf bay area",
                               "san francisco bay area", "la", "washington dc",
-                              "washington d c", "dc", "banglore", "bengalore", "ahemdabad"})
+                              "washington d c", "dc", "banglore", "bengalore", "ahemdabad"}
+                             ) | _EXONYMS
 # Short region and country codes that title suffixes use ("Production Operator - QLD");
 # US two-letter state codes are left out: too many are English words (IN, OR, ME, OK, HI).
 TITLE_PLACE_CODES: frozenset[str] = frozenset(
@@ -89,7 +101,8 @@ _REGION_EXTRAS: dict[str, dict[str, str]] = {
     "GB": GB_NATIONS,
     "US": {"dc": "District of Columbia"},
 }
-# geonames admin1 codes for CA, IN and AU are numeric; map them to subdivision names.
+# geonames admin1 codes for CA, IN, AU, DE, NL and FR are numeric; map them to subdivision
+# names (ISO 3166-2 names as pycountry gives them, without accents).
 _ADMIN1_NUMERIC = {
     "CA": {"01": "Alberta", "02": "British Columbia", "03": "Manitoba", "04": "New Brunswick",
            "05": "Newfoundland and Labrador", "07": "Nova Scotia", "08": "Ontario",
@@ -97,7 +110,14 @@ _ADMIN1_NUMERIC = {
            "13": "Northwest Territories", "14": "Nunavut"},
     "IN": {"19": "Karnataka", "10": "Haryana", "16": "Maharashtra", "40": "Telangana",
            "25": "Tamil Nadu", "36": "Uttar Pradesh", "07": "Delhi", "28": "West Bengal",
-           "09": "Gujarat", "24": "Rajasthan", "13": "Kerala"},
+           "09": "Gujarat", "24": "Rajasthan", "13": "Kerala", "02": "Andhra Pradesh",
+           "03": "Assam", "05": "Chandigarh", "11": "Himachal Pradesh", "12": "Jammu and Kashmir",
+           "21": "Odisha", "22": "Puducherry", "23": "Punjab", "33": "Goa", "34": "Bihar",
+           "35": "Madhya Pradesh", "37": "Chhattisgarh", "38": "Jharkhand", "39": "Uttarakhand"},
+    "FR": {"11": "Ile-de-France", "24": "Centre-Val de Loire", "27": "Bourgogne-Franche-Comte",
+           "28": "Normandie", "32": "Hauts-de-France", "44": "Grand-Est", "52": "Pays-de-la-Loire",
+           "53": "Bretagne", "75": "Nouvelle-Aquitaine", "76": "Occitanie",
+           "84": "Auvergne-Rhone-Alpes", "93": "Provence-Alpes-Cote-d'Azur", "94": "Corse"},
     # Germany and the Netherlands (names as ISO 3166-2 gives them, without accents)
     "DE": {"01": "Baden-Wurttemberg", "02": "Bayern", "03": "Bremen", "04": "Hamburg",
            "05": "Hessen", "06": "Niedersachsen", "07": "Nordrhein-Westfalen",
@@ -221,6 +241,27 @@ def regions_named(text: str) -> list[tuple[str, str]]:
 def cities_named(text: str) -> list[City]:
     """Every city called ``text`` (or an alias of it), most populous first."""
     return table().cities.get(canonical_city(text), [])
+
+
+_towns: dict[str, list[City]] | None = None
+
+
+def towns_named(text: str) -> list[City]:
+    """Every town of 5,000-15,000 people called ``text`` (not in :func:`cities_named`), most
+    populous first: for a board's own location line only, loaded on its first use."""
+    global _towns
+    if _towns is None:
+        with _building:
+            if _towns is None:
+                towns: dict[str, list[City]] = {}
+                for row in geo.towns():
+                    town = City(row.name, row.country, row.admin1, row.population)
+                    for key in {norm(row.name), norm(row.asciiname)}:
+                        towns.setdefault(key, []).append(town)
+                for namesakes in towns.values():
+                    namesakes.sort(key=lambda c: -c.population)
+                _towns = towns
+    return _towns.get(norm(text), [])
 
 
 def region_of_city(city: City) -> str | None:

@@ -123,3 +123,21 @@ def test_a_structured_location_decides_the_dollar() -> None:
                        locations=[Location(city="Toronto", region="Ontario", country="CA")])
     pay = enrich(posting, NOW).pay
     assert pay is not None and pay.currency == "CAD"
+
+
+def test_sections_do_not_depend_on_what_the_shared_key_finder_learned_before() -> None:
+    """The sections find their keys in the pass over the text that every field shares
+    (spiders/enrich/text.find_keys): a field teaching the finder new keys in between must
+    not lose the section keys already found for the same text."""
+    from spiders.enrich import sections
+    from spiders.enrich import text as shared
+
+    body = ("About Acme\nWe have offices in London and Tokyo.\n"
+            "In this role you will build our billing service.\n"
+            "“I loved it.” — Ana, Summer 2023 intern\n"
+            "Acme is an equal opportunity employer.\nPython experience.")
+    first = [line.kind for line in split_sections(body)]
+    sections._kinds.cache_clear()
+    shared.find_keys(body, ("a key no reader has asked for yet",))
+    assert [line.kind for line in split_sections(body)] == first
+    assert first == ["about", "about", "job", "testimonial", "legal", "job"]

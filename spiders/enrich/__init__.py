@@ -4,7 +4,11 @@ The item pipeline calls :func:`enrich` once per posting. Values a spider set fro
 structured API data (``is_internship=True``, ``locations``, ``remote``, ``pay``,
 ``deadline``, and any other non-empty field) are kept; enrichment fills only what is still
 unknown, each field by one small module of this package. Ambiguous text leaves a field
-unknown. Pure and fast (well under 1 ms for a 5 KB description, see bench/bench_enrich.py);
+unknown. Three exceptions, all about what a source says of itself: the company value is
+tidied (spiders/company.company_name: Workday entity labels, licence numbers, job sites
+that re-list openings), the company a job site glues to a title is dropped, and a title
+naming a senior role is no internship whatever the board's employment type says.
+Pure and fast (well under 1 ms for a 5 KB description, see bench/bench_enrich.py);
 place data is loaded on the first call.
 """
 
@@ -19,7 +23,13 @@ from spiders.enrich.deadline import deadline
 from spiders.enrich.degrees import degrees
 from spiders.enrich.duration import duration_months
 from spiders.enrich.graduation import graduation
-from spiders.enrich.internship import internship_line, internship_text, is_internship
+from spiders.enrich.internship import (
+    internship_line,
+    internship_text,
+    is_internship,
+    programme_internship,
+    senior_title,
+)
 from spiders.enrich.locations import locations, locations_from_raw
 from spiders.enrich.pay import country_hint, pay_from_text, pay_line
 from spiders.enrich.remote import remote_mode
@@ -77,8 +87,15 @@ def enrich(posting: Posting, now: datetime, *, copy: bool = True) -> Posting:
     full = f"{title}\n{text}"
     reference = _reference(p.posted_at, now)
 
-    p.is_internship = (p.is_internship or is_internship(title, p.employment_type)
-                       or internship_line(whole) or internship_text(text))
+    from spiders.company import company_name, title_without_company  # (it reads .sections)
+
+    # the source's company value, tidied: Workday entity labels, licence numbers, job sites;
+    # and the title without the company a job site glues to it
+    p.company = company_name(p.company, title, whole)
+    p.title = title_without_company(p.title, p.company)
+    p.is_internship = not senior_title(title) and (
+        p.is_internship or is_internship(title, p.employment_type)
+        or internship_line(whole) or internship_text(text) or programme_internship(title, text))
     if not p.locations:
         p.locations = locations(p.raw_locations, text)
     elif all(loc.city is None and loc.region is None for loc in p.locations):

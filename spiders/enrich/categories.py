@@ -67,7 +67,8 @@ _PHRASES: dict[Category, tuple[str, ...]] = {
                  "systems engineer", "system engineer", "it support", "it intern",
                  "application engineer", "solutions engineer", "game developer",
                  "game programmer", "tools engineer", "reliability engineer",
-                 "web developer", "cloud engineer"),
+                 "web developer", "cloud engineer", "app development", "app developer",
+                 "application development", "web development"),
     "data": ("business intelligence", "data scien", "insights analyst"),
     "ml_research": ("machine learning", "artificial intelligence", "deep learning",
                     "computer vision", "natural language", "research scientist",
@@ -108,8 +109,27 @@ _REWRITES: tuple[tuple[str, str], ...] = (
     (" market research", " marketing "),
     (" quantitative research", " quantitative "),
 )
-_WORD = re.compile(r"[a-z0-9&+#ñ]+")
-_WORD_FAMILY = {w: f for f, words in _WORDS.items() for w in words}
+# Role words of the German, Dutch and French postings our sources carry ("Praktikum
+# Vertrieb", "Stagiair Communicatie", "Stage Développeur Web").
+_LOCAL_WORDS: dict[Category, tuple[str, ...]] = {
+    "software": ("entwickler", "entwicklerin", "softwareentwickler", "webentwickler", "informatik",
+                 "informatica", "ontwikkelaar", "développeur", "développeuse", "programmeur"),
+    "data": ("datenanalyse", "datenanalyst", "analytik"),
+    "design": ("grafik", "ontwerp", "ontwerper", "mediengestalter", "mediengestalterin"),
+    "hardware": ("elektrotechnik", "elektrotechniek", "maschinenbau", "werktuigbouwkunde",
+                 "konstruktion", "mechatronik", "elektronik"),
+    "marketing": ("kommunikation", "communicatie", "öffentlichkeitsarbeit", "vermarktung"),
+    "operations": ("logistik", "logistiek", "beschaffung", "personalwesen", "personalabteilung",
+                   "personeelszaken", "hrm", "einkauf", "inkoop"),
+    "business": ("vertrieb", "verkauf", "verkoop", "buchhaltung", "controlling", "finanzen",
+                 "rechnungswesen", "boekhouding", "financiën", "financieel", "bedrijfskunde",
+                 "comptabilité", "unternehmensentwicklung"),
+    "content": ("redaktion", "redakteur", "redakteurin", "redactie", "redacteur", "rédacteur",
+                "rédaction"),
+}
+# words keep their accented letters ("développeur", "financiën")
+_WORD = re.compile(r"[a-z0-9&+#ñäöüßéèêëàâçîïôûù]+")
+_WORD_FAMILY = {w: f for table in (_WORDS, _LOCAL_WORDS) for f, words in table.items() for w in words}
 # Title words that carry no role: what is left after removing them decides "other".
 _GENERIC = frozenset((
     "summer", "fall", "autumn", "winter", "spring", "intern", "interns", "internship",

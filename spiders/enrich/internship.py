@@ -115,3 +115,31 @@ def is_internship(title: str, employment_type: str | None) -> bool:
             return False
     stripped = _PLACEMENT_JOB.sub(" ", title)
     return bool(_INTERN_TITLE.search(stripped))
+
+
+_SENIOR = re.compile(r"\b(?:senior|sr\.?|staff|principal|lead|director|head\s+of|vice\s+president|vp|"
+                     r"chief|distinguished)\b", re.IGNORECASE)
+
+
+def senior_title(title: str) -> bool:
+    """A title that names a senior role and no internship word ("Senior Data Scientist"):
+    never an internship, whatever a board's employment-type field says (a board that files
+    every opening under "Intern" is wrong about this one)."""
+    return _SENIOR.search(title) is not None and not _INTERN_TITLE.search(title) and not (
+        _STAGE_LEAD.match(title))
+
+
+# A student programme named by the title: "Polymathian Summer Scholars Program",
+# "2026 Ford Undergraduate Program - Tech & Data", "UNCF/Carnival Corporate Scholars Program".
+_PROGRAMME_TITLE = re.compile(
+    r"\b(?:scholars?|undergraduate|student|students|summer|campus)\s+program(?:me)?s?\b", re.IGNORECASE)
+_PROGRAMME_INTERN = re.compile(r"\b(?:internships?|interns?)\b(?!\s+(?:mentor|manager|coordinator))",
+                               re.IGNORECASE)
+
+
+def programme_internship(title: str, text: str) -> bool:
+    """True when the title names a student programme and the description calls what the
+    student does there an internship (not a senior role, see :func:`senior_title`)."""
+    if not _PROGRAMME_TITLE.search(title) or _ABOUT_INTERNS.search(title):
+        return False  # "Summer Program Manager" looks after the interns
+    return any(_PROGRAMME_INTERN.search(w) for w in windows(text, ("intern",), 20, 20))

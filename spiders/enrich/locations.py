@@ -22,15 +22,22 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from spiders.enrich.places import parse_location, strip_work_mode
+from spiders.enrich.places import board_code, parse_location, strip_work_mode
 from spiders.enrich.text import lines_with
 from store.models import Location
-from store.places import country_code, regions_named
+from store.places import CITY_STATES, country_code, regions_named
 
+# Labels of a location line in the languages of our sources: "Standort:", "Locatie:", "Lieu :".
+_LABELS = (r"locations?|standort|arbeitsort|einsatzort|dienstort|arbeitsplatz|ort|locatie|"
+           r"standplaats|werklocatie|werkplek|vestiging|plaats|lieu|localisation|ubicaci[oó]n|sede")
 _LINE = re.compile(
-    r"^[ \t*•\-]*(?:(?:potential|possible|available|internship|job|work|office|primary)\s+){0,2}"
-    r"locations?\s*(?:\([^)]*\))?\s*[:\-–]"
+    r"^[ \t*•\-]*(?:(?:potential|possible|available|internship|job|work|office|primary|position|"
+    r"role|placement)\s+){0,2}"
+    r"(?:" + _LABELS + r")\s*(?:\([^)]*\))?\s*[:\-–]"
     r"\s*(?P<a>[^\n]{2,120})$"
+    r"|^[ \t*•\-]*(?:hybrid|remote|on-?site|in[- ]office)\s*(?:\([^)]*\))?\s*:\s*(?P<h>[^\n]{2,120})$"
+    r"|\b(?:positions|roles|internships|jobs|interns|placements)\s+(?:are|will\s+be)\s+"
+    r"(?:located|based)\s+(?:in|at|out\s+of)\s+(?:our\s+)?(?P<i>[^.\n;]{2,80})"
     r"|^[ \t*•\-]*(?:where|based\s+in)\s*:\s*(?P<b>[^\n]{2,120})$"
     r"|\b(?:this|the)\s+(?:role|position|internship|job|opportunity|placement)\s+(?:is|will\s+be)"
     r"\s+(?:located|based)\s+(?:in|at|out\s+of)\s+(?:our\s+)?(?P<c>[^.\n;]{2,80})"
@@ -54,7 +61,7 @@ _SENTENCES = re.compile(_NOT_ABBR + r"\.\s+(?=[A-Z])")
 # A heading with nothing after it: the places are on the lines below.
 _HEADING = re.compile(
     r"^[\W_]*(?:(?:potential|possible|available|internship|job|work|office|primary)\s+){0,2}"
-    r"locations?[\W_]*$"
+    r"(?:" + _LABELS + r")[\W_]*$"
     r"|^[\W_]*locations?\b[^\n]{0,60}:[\W_]*$"
     r"|\bfollowing\s+(?:office\s+)?locations?\s*:[\W_]*$",
     re.IGNORECASE,
@@ -63,6 +70,9 @@ _HEADING = re.compile(
 _REGION_CITIES = re.compile(r"^(?P<r>[A-Z][A-Za-z .]{1,30}?)\s*\((?P<c>[^)]{2,400})\)$")
 _MD_LINK = re.compile(r"\[([^\]]{1,80})\]\([^)]*\)")
 _BULLETS = re.compile(r"^[\s*•\-#>]+|[\s*]+$")
+# "In this role you can work from Remote, United States": the places follow the verb.
+_LEAD_IN = re.compile(r"^[^,:\n]{0,60}?\b(?:work|be\s+based|be\s+located|live)\s+(?:from|in|at|out\s+of)\s+",
+                      re.IGNORECASE)
 _LIST_SPLIT = re.compile(r"\s*(?:•|\||;|\s/\s)\s*")
 
 
@@ -84,6 +94,9 @@ _POSTCODE = re.compile(r"[\s,–-]+\d{4,6}\s*$")
 def _parse_phrase(phrase: str, board: bool = False) -> tuple[Location, ...]:
     """The places a phrase names. Cached: a board repeats the same few location strings,
     parsing one costs ~50 µs, and the result depends on the phrase alone (frozen Locations)."""
+    code = board_code(phrase.strip()) if board else None
+    if code is not None:  # a board's line that is only a country code: "IN", "GB"
+        return (Location(city=CITY_STATES.get(code), region=None, country=code),)
     phrase = _POSTCODE.sub("", phrase)  # "Pune – 411015"
     sentences = [s.strip(" .") for s in _SENTENCES.split(phrase)]
     if len(sentences) > 1 and all(0 < len(s) <= 40 for s in sentences):
@@ -112,7 +125,17 @@ def _parse_phrase(phrase: str, board: bool = False) -> tuple[Location, ...]:
     if not found and "," in phrase:
         for piece in phrase.split(","):
             found.extend(parse_location(piece, board))
+    if not found:
+        # "Paris dans le 18ème", "East Orlando, FL at the Mission Systems facility": the
+        # place, then words about the site
+        cut = _TRAILER.search(phrase)
+        if cut and cut.start() > 1:
+            found = list(_parse_phrase(phrase[: cut.start()], board))
     return tuple(found)
+
+
+_TRAILER = re.compile(r"\s+(?:at|near|dans|im|in\s+(?:the|our|a)|within|on\s+the|with|for|"
+                      r"bei|nahe|bij|op)\s", re.IGNORECASE)
 
 
 def locations_from_raw(raw_locations: list[str]) -> list[Location]:
@@ -125,7 +148,7 @@ def locations_from_raw(raw_locations: list[str]) -> list[Location]:
 
 def _parse_line(line: str) -> list[Location]:
     """The places of one line of a location list (see module doc); [] when it names none."""
-    line = _BULLETS.sub("", _MD_LINK.sub(r"\1", line)).strip()
+    line = _LEAD_IN.sub("", _BULLETS.sub("", _MD_LINK.sub(r"\1", line)).strip())
     if not line or len(line) > 400:
         return []
     m = _REGION_CITIES.match(line)
@@ -171,7 +194,7 @@ def _linked_places(text: str) -> list[Location]:
 
 def _listed(text: str) -> list[Location]:
     """Places of a location list: under a location heading, or a linked place line."""
-    for line in lines_with(text, ("location",)):
+    for line in lines_with(text, _LABEL_KEYS):
         if _HEADING.search(line):
             found = _under_heading(text, text.find(line))
             if found:
@@ -188,7 +211,7 @@ def locations_from_text(text: str) -> list[Location]:
     found = _listed(text)
     if found:
         return found
-    for line in lines_with(text, ("location", "based", "where")):
+    for line in lines_with(text, _LINE_KEYS):
         for m in _LINE.finditer(line):
             phrase = next(g for g in m.groups() if g)
             places = _parse_phrase(phrase)
@@ -199,7 +222,43 @@ def locations_from_text(text: str) -> list[Location]:
             places = _parse_phrase(m["g"])
             if places:
                 return _dedupe(list(places))
+    for line in lines_with(text, ("government", "govt")):
+        # a government's own internship is in its country: "Government of India", "Govt. of India"
+        for m in _GOVERNMENT.finditer(line):
+            code = country_code(m["n"] or m["m"])
+            if code is not None:
+                return [Location(city=CITY_STATES.get(code), region=None, country=code)]
+    return _only_country(text)
+
+
+# Capitalised names of one to three words: the candidates :func:`_only_country` looks up.
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}\b")
+
+
+#: country_code of a capitalised phrase, remembered: the same few words recur in every text
+_country_named = lru_cache(maxsize=8192)(country_code)
+
+
+def _only_country(text: str) -> list[Location]:
+    """The one country (or city-state) a text names, at least twice and no other, when no
+    line states the job's place: a ministry's page that says "Singapore" throughout."""
+    named: dict[str, int] = {}
+    for m in _CAPITALISED.finditer(text[:3000]):
+        words = m[0].split()
+        for k in range(len(words), 0, -1):  # "United Kingdom" before "United"
+            code = _country_named(" ".join(words[:k])) if len(words[0]) > 3 or k > 1 else None
+            if code is not None:
+                named[code] = named.get(code, 0) + 1
+                break
+    if len(named) == 1:
+        code, count = next(iter(named.items()))
+        if count >= 2:
+            return [Location(city=CITY_STATES.get(code), region=None, country=code)]
     return []
+
+
+_GOVERNMENT = re.compile(r"\b(?:Government|Govt\.?)\s+of\s+(?:the\s+)?(?P<n>[A-Z][\w ]{1,30}?)\b(?=[,.)\s]|$)"
+                         r"|\b(?P<m>[A-Z][a-z]+)\s+(?:Government|Govt\.?)\b")
 
 
 def locations(raw_locations: list[str], text: str) -> list[Location]:
@@ -208,6 +267,14 @@ def locations(raw_locations: list[str], text: str) -> list[Location]:
     raw = locations_from_raw(raw_locations)
     if not raw:
         return locations_from_text(text)
+    if all(loc.city is None and loc.region is None for loc in raw):
+        # the board names only countries ("IN"): the text's places in those countries say more
+        countries = {loc.country for loc in raw}
+        precise = locations_from_text(text)
+        if precise and all(loc.country in countries and (loc.city or loc.region)
+                           for loc in precise):
+            return precise
+        return raw
     if "ocation" not in text:
         return raw
     listed = _listed(text)
@@ -221,5 +288,11 @@ def locations(raw_locations: list[str], text: str) -> list[Location]:
     return listed if len(listed) > len(raw) and all(loc in listed for loc in raw) else raw
 
 
+# Keys of the lines _HEADING and _LINE may match (found in the pass the fields share).
+_LABEL_KEYS = ("location", "standort", "arbeitsort", "einsatzort", "dienstort", "arbeitsplatz",
+               "ort:", "ort :", "locatie", "standplaats", "werklocatie", "werkplek", "vestiging",
+               "plaats", "lieu", "localisation", "ubicaci", "sede")
+_LINE_KEYS = (*_LABEL_KEYS, "based", "where", "located", "hybrid", "remote", "on-site", "onsite",
+              "in-office", "in office")
 _IN_KEYS = ("kantoor in ", "büro in ", "team in ", "internship in ", "position in ", "role in ", "job in ",
             "opportunity in ", "placement in ", "office in ", "located in ", "based in ")

@@ -12,7 +12,10 @@ Contract of :func:`parse_location` (one location string as an API gives it):
 - A bare city name is accepted only when geonames knows it and its most populous namesake
   dominates (3x the next one and at least 100k people): "London" is GB, "Cambridge" stays
   unknown (GB, CA and US all have one). On a board's own location line a name geonames
-  knows only one city by is accepted too ("Bad Oeynhausen"). "St." is read as "Saint".
+  knows only one city by is accepted too ("Bad Oeynhausen"), and so is a town of 5,000-15,000
+  people geonames knows only one of ("Dietmannsried"); a board line that is only an ISO
+  code in capitals is that country ("IN", "GB"; not US state codes but IN and DE, not "NA").
+  "St." is read as "Saint"; "Brisbane CBD" is Brisbane, "Greater London" London.
 - "Remote", "Hybrid", "Anywhere" and similar words are removed before parsing; what is
   left ("Remote (Canada)" -> Canada) is the place.
 - Codes after a comma are read as US states first, then Canadian provinces, then
@@ -37,6 +40,7 @@ from store.places import (
     region_in,
     region_of_city,
     regions_named,
+    towns_named,
 )
 
 _CODE_ORDER_COMMA = ("US", "CA", "AU")
@@ -58,7 +62,9 @@ _NOT_A_PLACE = re.compile(
 )
 _SPLIT_MULTI = re.compile(r"\s*(?:;|\||:|\s/\s|\bor\b|\band\b)\s*", re.IGNORECASE)
 # "PAN India" is all of India.
-_NOISE = re.compile(r"\((?:hq|headquarters|main\s+office)\)|\bonly\b|\bour\b|\bpan(?=\s+india\b)",
+_NOISE = re.compile(r"\((?:hq|headquarters|main\s+office)\)|\bonly\b|\bour\b|\bpan(?=\s+india\b)|"
+                    r"\s(?:cbd|city\s+cent(?:re|er)|metro(?:politan)?\s+area)\b|"
+                    r"\([^)]*\d[^)]*\)",  # "Brisbane CBD", "(3 days on-site)"
                     re.IGNORECASE)
 _PAREN = re.compile(r"\(([^)]*)\)")
 
@@ -75,6 +81,11 @@ def _known_city(name: str, country: str | None, board: bool = False) -> City | N
     board's own location line, also a city no other place shares its name with)."""
     namesakes = cities_named(name) or (
         cities_named(_SAINT.sub("Saint ", name)) if _SAINT.match(name) else [])
+    if not namesakes and (board or country is not None) and _looks_like_city(name):
+        # a town too small for the table, named by the board's line or with its country
+        namesakes = towns_named(name)
+        if country is None and len(namesakes) != 1:
+            return None
     if not namesakes:
         return None
     if country is not None:
@@ -89,7 +100,10 @@ def _known_city(name: str, country: str | None, board: bool = False) -> City | N
 
 
 def _looks_like_city(text: str) -> bool:
-    return bool(text) and not any(ch.isdigit() for ch in text) and len(text) <= 40
+    """A name, not a phrase: no digit, at most 40 characters and 5 words, not lower case first
+    ("this role you can work from" is not a city)."""
+    return (bool(text) and not any(ch.isdigit() for ch in text) and len(text) <= 40
+            and text.count(" ") < 5 and not text[0].islower())
 
 
 def _resolve_tail(part: str, paren: bool) -> tuple[str | None, str | None]:
@@ -158,10 +172,30 @@ def _parse_one(text: str, board: bool = False) -> Location | None:
         if _fold(head) in GB_NATIONS and country == "GB":
             return Location(city=None, region=GB_NATIONS[_fold(head)], country="GB")
         known = _known_city(head, country)
+        words = head.split()
+        if known is None and 2 <= len(words) <= 4:
+            # a site's name before the city: "Amazon Portland, US"
+            for k in (2, 1):
+                tail = " ".join(words[-k:])
+                if k < len(words) and (known := _known_city(tail, country)) is not None:
+                    head = tail
+                    break
         region = region_of_city(known) if known is not None else None
     if not _looks_like_city(head):
         return None
     return Location(city=city_shown(head), region=region, country=country)
+
+
+def board_code(part: str) -> str | None:
+    """A board's location line that is only an ISO country code in capitals ("IN", "GB",
+    "DE"): that country. Codes that are also US state codes are read as states elsewhere
+    ("GA", "MA"), so they stay unknown here, except "IN" and "DE": a board that names
+    only a state writes its cities too, and India and Germany are the usual readings."""
+    if (len(part) != 2 or not part.isupper() or part == "NA"  # "N/A", not Namibia
+            or (region_in("US", part) is not None and part not in ("IN", "DE"))):
+        return None
+    code = country_code(part)
+    return code if code == part else None
 
 
 def _single(part: str, board: bool = False) -> Location | None:
@@ -176,6 +210,9 @@ def _single(part: str, board: bool = False) -> Location | None:
         if len(hits) == 1 and _known_city(part, None) is None:
             return Location(city=None, region=hits[0][1], country=hits[0][0])
     known = _known_city(part, None, board)
+    if known is None and part[:8].lower() == "greater ":
+        part = part[8:].strip()  # "Greater London" (but "Greater Noida" is a city of its own)
+        known = _known_city(part, None, board)
     if known is None:
         return None
     if known.country in CITY_STATES:
@@ -200,6 +237,10 @@ def parse_location(text: str, board: bool = False) -> list[Location]:
 
     ``board``: the string is the board's own location line, where a bare city name that
     no other place shares ("Bad Oeynhausen") is that city whatever its size."""
+    if board:
+        code = board_code(text.strip())
+        if code is not None:
+            return [Location(city=CITY_STATES.get(code), region=None, country=code)]
     found: list[Location] = []
     for chunk in _SPLIT_MULTI.split(_NOISE.sub(" ", text)):
         rest = strip_work_mode(chunk)

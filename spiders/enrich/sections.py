@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from spiders.enrich.text import fast_regex
+from spiders.enrich.text import fast_regex, find_keys, lowered
 
 Kind = Literal["job", "duties", "qualifications", "location", "pay", "benefits", "about", "legal",
                "testimonial", "apply"]
@@ -130,6 +130,11 @@ _LEGAL_LINE = fast_regex(
 _LEGAL_KEYS = ("opportunit", "regard", "regardless", "race,", "accommodation", "transparency",
                "verify", "affirmative", "veteran", "fair chance", "conviction", "performed in",
                "applicable", "accordance", "privacy", "fraud", "scam")
+# Words one of which a line that speaks about the job again holds (before _JOB_AGAIN runs).
+_JOB_WORDS = ("in this", "as a", "looking for", "seeking", "hiring", "you will", "you'll",
+              "you’ll", "the intern", "the role", "the position", "internship", "co-op")
+_INTERN_KEYS = ("intern", "cohort")
+_SECTION_KEYS = tuple(dict.fromkeys(_LEGAL_KEYS + _LEGAL_HEADING_KEYS + _INTERN_KEYS + _JOB_WORDS))
 _TESTIMONIAL_LINE = fast_regex(
     "\\s\"“„«—–\\-12afipsw",
     r"^\s*[\"“„«][^\"”»]{40,}|^\s*(?:[—–]|--)\s*[A-Z][\w.'’ -]{1,40},|"
@@ -152,21 +157,15 @@ _JOB_AGAIN = fast_regex(
 _QUESTION_ANSWER = re.compile(r"^\W*(?:yes|no|n/?a|none|true|false|select\.*|-+)\W*$", re.I)
 
 
-_JOB_WORDS = ("in this", "as a", "looking for", "seeking", "hiring", "you will", "you'll",
-              "you’ll", "the intern", "the role", "the position", "internship", "co-op")
 
 
-def _maybe_job(low: str) -> bool:
-    """Cheap pre-check for :data:`_JOB_AGAIN` on the lowered line (its regex costs ~20 µs)."""
-    return any(word in low for word in _JOB_WORDS)
-
-
-def _maybe_testimonial(line: str, low: str) -> bool:
+def _maybe_testimonial(stripped: str, low: str | None) -> bool:
     """Cheap pre-check for :data:`_TESTIMONIAL_LINE`: a quote or dash first, or an intern
-    word with a year or "former/past/previous" on the line."""
-    if line[0] in _QUOTES or line.startswith("--"):
+    word with a year or "former/past/previous" on the line (``low``: the lowered line when
+    it holds "intern" or "cohort", else None)."""
+    if stripped[0] in _QUOTES or stripped.startswith("--"):
         return True
-    if "intern" not in low and "cohort" not in low:
+    if low is None:
         return False
     return "20" in low or "19" in low or "former" in low or "past" in low or "previous" in low
 
@@ -216,23 +215,25 @@ def heading_kind(line: str, legal_word: bool | None = None) -> Kind | None:
     return m.lastgroup  # type: ignore[return-value]
 
 
-def _legal_lines(lines: list[str], low: str, starts: list[int]) -> set[int]:
-    """Indexes of the lines holding a legal cue: the lines where a cue's key occurs (found
-    with str.find on the lowered text, cheap) that the full pattern then confirms."""
-    found: set[int] = set()
+#: heading_kind of a line already seen: the same headings recur across a board's postings
+_heading = lru_cache(maxsize=4096)(heading_kind)
+
+
+def _legal_lines(lines: list[str], found: dict[str, list[int]], starts: list[int]) -> set[int]:
+    """Indexes of the lines holding a legal cue: the lines where a cue's key occurs (``found``:
+    the keys' offsets in the lowered text, from one Aho-Corasick pass) that the full pattern
+    then confirms."""
+    legal: set[int] = set()
     for key in _LEGAL_KEYS:
-        at = low.find(key)
-        while at != -1:
+        for at in found.get(key, ()):
             index = bisect_right(starts, at) - 1
-            if index not in found:
+            if index not in legal:
                 # the pattern runs on the key's neighbourhood only, not the whole line
                 line_start = starts[index]
-                line = lines[index]
                 lo = max(0, at - line_start - 70)
-                if _LEGAL_LINE.search(line, lo, at - line_start + 90):
-                    found.add(index)
-            at = low.find(key, at + 1)
-    return found
+                if _LEGAL_LINE.search(lines[index], lo, at - line_start + 90):
+                    legal.add(index)
+    return legal
 
 
 _LABEL, _QUESTION, _ANSWER, _VALUE = 1, 2, 4, 8
@@ -249,17 +250,17 @@ def _kinds(text: str) -> tuple[list[str], list[Kind], list[int]]:
     for line in lines:
         starts.append(offset)
         offset += len(line) + 1
-    low = text.lower()
-    if len(low) != len(text):  # a few characters change length when lowered
-        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    low_lines = low.split("\n")
-    legal = _legal_lines(lines, low, starts)
-    legal_words: set[int] = set()
-    for key in _LEGAL_HEADING_KEYS:
-        at = low.find(key)
-        while at != -1:
-            legal_words.add(bisect_right(starts, at) - 1)
-            at = low.find(key, at + 1)
+    # every key at once, in the one pass over the text that the fields' keys share
+    found = find_keys(text, _SECTION_KEYS)
+
+    def lines_of(keys: tuple[str, ...]) -> set[int]:
+        return {bisect_right(starts, at) - 1 for key in keys for at in found.get(key, ())}
+
+    legal = _legal_lines(lines, found, starts)
+    legal_words = lines_of(_LEGAL_HEADING_KEYS)
+    job_words = lines_of(_JOB_WORDS)
+    intern_words = lines_of(_INTERN_KEYS)
+    low = lowered(text) if intern_words else ""
     current: Kind = "job"
     kinds: list[Kind] = []
     marks: list[int] = []
@@ -281,19 +282,20 @@ def _kinds(text: str) -> tuple[list[str], list[Kind], list[int]]:
                 mark |= _ANSWER
         marks.append(mark)
         if len(line) <= 90 and stripped[-1] not in ".!?;,)":
-            kind = heading_kind(line, index in legal_words)
+            kind = _heading(line, index in legal_words)
             if kind is not None:
                 current = kind
                 append(kind)
                 continue
-        low_line = low_lines[index]
-        if current in ("about", "benefits") and _maybe_job(low_line) and _JOB_AGAIN.search(line):
+        if current in ("about", "benefits") and index in job_words and _JOB_AGAIN.search(line):
             current = "job"
         elif current in BOILERPLATE and index not in legal and mark & _LABEL:
             current = "job"  # the page's own fields after the legal text: "VISA Sponsorship:"
         if index in legal:
             append("legal")
-        elif current != "legal" and _maybe_testimonial(stripped, low_line) and (
+        elif current != "legal" and _maybe_testimonial(
+                stripped, low[starts[index]:starts[index] + len(line)]
+                if index in intern_words else None) and (
                 _TESTIMONIAL_LINE.search(line)):
             append("testimonial")
         else:

@@ -76,8 +76,10 @@ def fast_regex(first: str, pattern: str, flags: int = 0) -> re.Pattern[str]:
 FAST_PATTERNS: list[tuple[str, str, int]] = []
 
 
+@lru_cache(maxsize=8)
 def lowered(text: str) -> str:
-    """``text.lower()`` with the same length as ``text`` (so offsets carry over)."""
+    """``text.lower()`` with the same length as ``text`` (so offsets carry over); the last
+    few are kept, as the sections and the key finder lower the same description."""
     low = text.lower()
     if len(low) == len(text):
         return low
@@ -125,6 +127,12 @@ class _Finder:
 
 
 _FINDER = _Finder()
+
+
+def find_keys(text: str, keys: tuple[str, ...]) -> dict[str, list[int]]:
+    """Start offsets of each lower-case key in ``text`` in any case (overlaps too), found in
+    the one pass over the text that every reader of the posting shares."""
+    return _FINDER.find(text, keys)
 
 
 def _find_cased(text: str, keys: tuple[str, ...]) -> dict[str, list[int]]:
