@@ -56,11 +56,16 @@ class PostingPipeline:
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="internwatch-store")
         self.db = self.writer.submit(open_db, self.db_path).result()  # the thread's own
         self.stores: list[Future[None]] = []
-        # Load what enriching and clustering need now, before any request is out: imported
-        # or built mid-crawl in the store's thread, they held the GIL and the import lock
-        # for seconds on a loaded machine, and answers timed out unread
-        self.writer.submit(_load_enrichment).result()
         self.handlers: dict[str, BaseSpider] = {h.source.name: h for h in spider.handlers}
+        # What enriching and clustering need (1.4 s of CPU: the place table, datasketch and
+        # the scipy it imports) is loaded only for a run that stores a new or changed
+        # posting. A source never crawled surely does: then before any request is out, as
+        # imported mid-crawl on a loaded machine they held answers unread past a short
+        # download timeout. A re-crawl loads them when its first change reaches the store.
+        self.loaded = False
+        if any(not h.stored.hashes for h in spider.handlers):
+            self.writer.submit(_load_enrichment).result()
+            self.loaded = True
         self.batches = {name: Batch(h.source, self.run_id, iso(self.now),
                                     lists_everything=h.listing_complete)
                         for name, h in self.handlers.items()}
@@ -124,6 +129,9 @@ class PostingPipeline:
         # validators say "the whole board is as it was" only when one request read it all
         batch.validators = handler.validators if handler.requests_built == 1 else None
         handler.stored = Stored()  # the hashes are not needed any more
+        if batch.changed and not self.loaded:
+            self.stores.append(self.writer.submit(_load_enrichment))  # before this batch
+            self.loaded = True
         self.stores.append(self.writer.submit(self._enrich_and_save, batch))
 
     def _enrich_and_save(self, batch: Batch) -> None:
