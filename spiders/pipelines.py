@@ -128,6 +128,8 @@ class PostingPipeline:
         batch.not_modified = handler.not_modified
         # validators say "the whole board is as it was" only when one request read it all
         batch.validators = handler.validators if handler.requests_built == 1 else None
+        if batch.validators and handler.skipped:  # read again, so each run reports them
+            batch.validators = {**batch.validators, "body_hash": None}
         handler.stored = Stored()  # the hashes are not needed any more
         if batch.changed and not self.loaded:
             self.stores.append(self.writer.submit(_load_enrichment))  # before this batch

@@ -245,3 +245,12 @@ def m005_student_site(db: sqlite_utils.Database) -> None:
         {"id": str, "subscription": str, "created_at": str, "posting_ids": str}, pk="id"
     )
     db.table("site_digests").create_index(["subscription"])
+
+
+@migrations()
+def m006_body_hash(db: sqlite_utils.Database) -> None:
+    """The hash of a board's body last read in full (with the parser version and the
+    source's config) and the ids it listed: the same body again is not parsed
+    (store.ingest.Stored.board_unchanged)."""
+    db.table("sources").add_column("body_hash", str)
+    db.table("sources").add_column("body_ids", str)
