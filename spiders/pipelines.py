@@ -57,15 +57,11 @@ class PostingPipeline:
         self.db = self.writer.submit(open_db, self.db_path).result()  # the thread's own
         self.stores: list[Future[None]] = []
         self.handlers: dict[str, BaseSpider] = {h.source.name: h for h in spider.handlers}
-        # What enriching and clustering need (1.4 s of CPU: the place table, datasketch and
-        # the scipy it imports) is loaded only for a run that stores a new or changed
-        # posting. A source never crawled surely does: then before any request is out, as
-        # imported mid-crawl on a loaded machine they held answers unread past a short
-        # download timeout. A re-crawl loads them when its first change reaches the store.
-        self.loaded = False
-        if any(not h.stored.hashes for h in spider.handlers):
-            self.writer.submit(_load_enrichment).result()
-            self.loaded = True
+        # Load what enriching and clustering need now, before any request is out: imported
+        # or built mid-crawl in the store's thread, they held the GIL and the import lock
+        # for seconds on a loaded machine, and answers timed out unread (loaded lazily on a
+        # re-crawl's first change, tests/test_health.py failed so again at load 5)
+        self.writer.submit(_load_enrichment).result()
         self.batches = {name: Batch(h.source, self.run_id, iso(self.now),
                                     lists_everything=h.listing_complete)
                         for name, h in self.handlers.items()}
@@ -131,9 +127,6 @@ class PostingPipeline:
         if batch.validators and handler.skipped:  # read again, so each run reports them
             batch.validators = {**batch.validators, "body_hash": None}
         handler.stored = Stored()  # the hashes are not needed any more
-        if batch.changed and not self.loaded:
-            self.stores.append(self.writer.submit(_load_enrichment))  # before this batch
-            self.loaded = True
         self.stores.append(self.writer.submit(self._enrich_and_save, batch))
 
     def _enrich_and_save(self, batch: Batch) -> None:
