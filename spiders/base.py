@@ -16,6 +16,7 @@ a request Scrapy drops is reported by its `request_dropped` signal).
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import time
@@ -33,7 +34,7 @@ from config.clock import ClockError, iso, parse_instant
 from config.models import SourceConfig, TypeSpec
 from config.secrets import REDACTOR
 from store.ingest import Stored
-from store.models import Posting, Unchanged, source_hash
+from store.models import PARSER_VERSION, Posting, Unchanged, source_hash
 
 _tokens = itertools.count(1)
 
@@ -137,11 +138,11 @@ class BaseSpider(scrapy.Spider):
             yield request
 
     def _conditional(self, request: Request) -> Request:
-        """Mark the first request, and make it conditional when validators are stored
+        """Mark the first request, and make it conditional when HTTP validators are stored
         (only a GET can be)."""
         request.meta["first_request"] = True
         stored = self.stored.validators
-        if request.method != "GET" or not stored:
+        if request.method != "GET" or not (stored.get("etag") or stored.get("last_modified")):
             return request
         request.meta["conditional"] = True
         if stored.get("etag"):
@@ -156,7 +157,11 @@ class BaseSpider(scrapy.Spider):
         that raises fails the source, and its items so far are dropped with it."""
         self.last_response = time.monotonic()
         if response.meta.get("first_request") and response.status == 200:
-            self._keep_validators(response)
+            listed = self.stored.board_unchanged(self._keep_validators(response))
+            if listed is not None:  # the body last read in full: each posting is unchanged
+                yield Answer(self.source.name, response.meta["token"],
+                             [Unchanged(posting_id) for posting_id in listed])
+                return
         items: list[Any] = []
         try:
             for out in parse(response, **kwargs) or ():
@@ -169,14 +174,22 @@ class BaseSpider(scrapy.Spider):
             items = []
         yield Answer(self.source.name, response.meta["token"], items)
 
-    def _keep_validators(self, response: Response) -> None:
+    def _keep_validators(self, response: Response) -> str:
+        """Keep the first answer's ETag, Last-Modified and body hash; returns the hash. It
+        covers the parser version, the source's config and the URL answered too: they change
+        what a body yields."""
         etag = response.headers.get(b"ETag")
         modified = response.headers.get(b"Last-Modified")
-        if etag or modified:
-            self.validators = {
-                "etag": etag.decode("latin-1") if etag else None,
-                "last_modified": modified.decode("latin-1") if modified else None,
-            }
+        digest = hashlib.blake2b(PARSER_VERSION.encode("utf-8"), digest_size=16)
+        for part in (self.source.model_dump_json(), "\n", response.url, "\n"):
+            digest.update(part.encode("utf-8"))
+        digest.update(response.body)
+        self.validators = {
+            "etag": etag.decode("latin-1") if etag else None,
+            "last_modified": modified.decode("latin-1") if modified else None,
+            "body_hash": digest.hexdigest(),
+        }
+        return digest.hexdigest()
 
     # -- failures ------------------------------------------------------------------------
 

@@ -221,13 +221,20 @@ class LinkGuardMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self._checked: dict[str, str | None] = {}  # host -> refusal reason (None: public)
+        self._own: dict[str, str] | None = None  # built once: the run's sources do not change
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> LinkGuardMiddleware:
         return cls(crawler)
 
     def _own_hosts(self) -> dict[str, str]:
-        """Source name -> its own host, for the sources this crawler serves."""
+        """Source name -> its own host, for the sources this crawler serves.
+
+        Built on the first request and kept: rebuilt per request, it walked every source
+        for every request (2,000 sources: a third of the run's CPU).
+        """
+        if self._own is not None:
+            return self._own
         own: dict[str, str] = {}
         for handler in getattr(self.crawler.spider, "handlers", ()):  # spiders/run_spider.py
             try:
@@ -237,6 +244,7 @@ class LinkGuardMiddleware:
             if host:
                 own[handler.source.name] = host_key(host)
         OWN_HOSTS.update(own.values())
+        self._own = own
         return own
 
     async def process_request(self, request: Request, spider: Spider | None = None) -> None:

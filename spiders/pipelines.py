@@ -56,11 +56,12 @@ class PostingPipeline:
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="internwatch-store")
         self.db = self.writer.submit(open_db, self.db_path).result()  # the thread's own
         self.stores: list[Future[None]] = []
+        self.handlers: dict[str, BaseSpider] = {h.source.name: h for h in spider.handlers}
         # Load what enriching and clustering need now, before any request is out: imported
         # or built mid-crawl in the store's thread, they held the GIL and the import lock
-        # for seconds on a loaded machine, and answers timed out unread
+        # for seconds on a loaded machine, and answers timed out unread (loaded lazily on a
+        # re-crawl's first change, tests/test_health.py failed so again at load 5)
         self.writer.submit(_load_enrichment).result()
-        self.handlers: dict[str, BaseSpider] = {h.source.name: h for h in spider.handlers}
         self.batches = {name: Batch(h.source, self.run_id, iso(self.now),
                                     lists_everything=h.listing_complete)
                         for name, h in self.handlers.items()}
@@ -123,6 +124,8 @@ class PostingPipeline:
         batch.not_modified = handler.not_modified
         # validators say "the whole board is as it was" only when one request read it all
         batch.validators = handler.validators if handler.requests_built == 1 else None
+        if batch.validators and handler.skipped:  # read again, so each run reports them
+            batch.validators = {**batch.validators, "body_hash": None}
         handler.stored = Stored()  # the hashes are not needed any more
         self.stores.append(self.writer.submit(self._enrich_and_save, batch))
 

@@ -248,7 +248,16 @@ def m005_student_site(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
-def m006_seal_clear_notify_urls(db: sqlite_utils.Database) -> None:
+def m006_body_hash(db: sqlite_utils.Database) -> None:
+    """The hash of a board's body last read in full (with the parser version and the
+    source's config) and the ids it listed: the same body again is not parsed
+    (store.ingest.Stored.board_unchanged)."""
+    db.table("sources").add_column("body_hash", str)
+    db.table("sources").add_column("body_ids", str)
+
+
+@migrations()
+def m007_seal_clear_notify_urls(db: sqlite_utils.Database) -> None:
     """Notify URLs saved before they were encrypted at rest are sealed now (SPEC §5: no
     secret in clear in the database file), with `secure_delete` so the pages that held
     them are overwritten, not only freed."""

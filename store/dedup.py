@@ -328,6 +328,8 @@ _COLUMNS = ("id", "kind", "company", "title", "url", "apply_url", "locations",
 
 
 def _read_rows(db: sqlite_utils.Database, ids: Sequence[str]) -> list[dict[str, Any]]:
+    if not ids:  # a crawl prepares every posting itself: no need to read the table's columns
+        return []
     have = {c.name for c in db["postings"].columns}
     cols = [c for c in _COLUMNS if c in have]
     rows: list[dict[str, Any]] = []
@@ -350,10 +352,12 @@ def assign_clusters(
     ``postings.cluster_id``. Postings are handled company by company in chunks of about
     :data:`CHUNK`, inside one transaction. Raises ``KeyError`` naming ids not in ``postings``.
     ``prepared`` (from :func:`prepare`, consumed here) saves reading those postings' text
-    again; the others are prepared from their stored rows.
+    again; the others are prepared from their stored rows. The database is one
+    :func:`store.db.open_db` opened (its migrations create de-duplication's tables) or one
+    given :func:`create_tables`: checking them here cost every source's transaction five
+    statements.
     """
     prepared = {} if prepared is None else prepared
-    create_tables(db)
     unique = list(dict.fromkeys(posting_ids))
     heads: dict[str, str] = {}
     for part in chunks(unique):

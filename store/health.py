@@ -18,6 +18,10 @@ from config.clock import iso
 from config.models import SourceConfig
 
 RECENT_RUNS = 10
+#: what tells a source's next crawl that its board is unchanged: the HTTP validators, sent
+#: with the first request, and the hash of the body last read in full with the ids it
+#: listed (JSON), read by store.ingest.Stored.board_unchanged
+VALIDATORS = ("etag", "last_modified", "body_hash", "body_ids")
 
 
 @dataclass(frozen=True)
@@ -95,11 +99,12 @@ def record_run(
 
 
 def load_validators(db: sqlite_utils.Database, source: str) -> dict[str, str]:
-    """The stored ETag / Last-Modified of a source's board (only the ones present)."""
-    row = db.execute("SELECT etag, last_modified FROM sources WHERE name = ?", [source]).fetchone()
+    """What is stored of a source's board (`VALIDATORS`, the ones present)."""
+    row = db.execute(f"SELECT {', '.join(VALIDATORS)} FROM sources WHERE name = ?",
+                     [source]).fetchone()
     if row is None:
         return {}
-    return {key: value for key, value in zip(("etag", "last_modified"), row, strict=True) if value}
+    return {key: value for key, value in zip(VALIDATORS, row, strict=True) if value}
 
 
 def save_validators(
@@ -109,8 +114,8 @@ def save_validators(
     validators = validators or {}
     with db.atomic():
         db.execute(
-            "UPDATE sources SET etag = ?, last_modified = ? WHERE name = ?",
-            [validators.get("etag"), validators.get("last_modified"), source],
+            f"UPDATE sources SET {', '.join(f'{key} = ?' for key in VALIDATORS)} WHERE name = ?",
+            [*(validators.get(key) for key in VALIDATORS), source],
         )
 
 

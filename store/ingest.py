@@ -11,6 +11,7 @@ and is recorded as that source's failure; other sources are untouched.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -36,12 +37,22 @@ class Stored:
     """What the store holds for one source before its crawl (so spiders never open it)."""
 
     hashes: dict[str, str] = field(default_factory=dict)  # posting id -> content hash
-    validators: dict[str, str] = field(default_factory=dict)  # etag / last_modified
+    validators: dict[str, str] = field(default_factory=dict)  # etag / last_modified / body_hash
 
     def unchanged(self, posting_id: str, content_hash: str) -> bool:
         """The one rule for "unchanged": the same content hash as stored. A spider asks it
         before parsing a raw record (to skip the work), the pipeline for a parsed posting."""
         return self.hashes.get(posting_id) == content_hash
+
+    def board_unchanged(self, body_hash: str) -> list[str] | None:
+        """The ids the board listed when this very body was last read in full (one request,
+        no posting skipped, same parser version and source config), else None. Parsing it
+        again would find each of them unchanged and nothing else: a spider yields them as
+        `Unchanged` instead, and the store counts missing and closes exactly as after a
+        parse (a 304 says less: it counts nothing missing)."""
+        if self.validators.get("body_hash") != body_hash:
+            return None
+        return list(json.loads(self.validators.get("body_ids", "[]")))
 
 
 def load_stored(db: sqlite_utils.Database, source: str) -> Stored:
@@ -124,7 +135,11 @@ def _save(db: sqlite_utils.Database, batch: Batch, now: datetime) -> Saved:
     saved = Saved("ok", result.count, len(result.new_ids), len(result.updated_ids), closed)
     _record(db, batch, saved, now, verdict=verdict)
     if not batch.not_modified:
-        save_validators(db, name, batch.validators if verdict.healthy and batch.complete else None)
+        keep = batch.validators if verdict.healthy and batch.complete else None
+        if keep and keep.get("body_hash"):  # what Stored.board_unchanged gives back
+            keep = {**keep, "body_ids": json.dumps([p.id for p, _ in batch.changed]
+                                                   + batch.unchanged)}
+        save_validators(db, name, keep)
     return saved
 
 

@@ -152,7 +152,7 @@ def test_a_notify_url_stored_in_clear_by_an_older_version_is_sealed_on_open(tmp_
     url = f"json://user:{LITERAL}@hooks.example.org/x"
     db.table("subscriptions").insert({"name": "old", "notify": f'["{url}"]', "frequency": "daily",
                                       "filter": "{}", "paused": 0, "origin": "file"})
-    db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm006_seal_clear_notify_urls'")
+    db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm007_seal_clear_notify_urls'")
     db.conn.commit()
     db.close()
     db = open_db(str(path))  # the migration runs as it would on an upgraded install
