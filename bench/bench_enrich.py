@@ -117,10 +117,14 @@ class Result:
         return self.kind_right / self.records if self.records else 1.0
 
 
-def load_corpus(split: str | None = None, directory: Path = CORPUS_DIR) -> list[dict]:
-    """The real labelled records of every tests/fixtures/corpus/*.jsonl, of one split or all."""
+def load_corpus(split: str | None = None, directory: Path = CORPUS_DIR,
+                files: tuple[str, ...] = ()) -> list[dict]:
+    """The real labelled records of every tests/fixtures/corpus/*.jsonl (or of `files`, e.g.
+    ("a", "b", "c")), of one split or all."""
     records: list[dict] = []
     for path in sorted(directory.glob("*.jsonl")):
+        if files and path.stem not in files:
+            continue
         with path.open(encoding="utf-8") as fh:
             records += [json.loads(line) for line in fh if line.strip()]
     return [r for r in records if split is None or r.get("split") == split]
@@ -403,16 +407,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--split", choices=("tune", "test", "both"), default="both")
     parser.add_argument("-v", action="store_true", help="list the misses (tune part only)")
+    parser.add_argument("--files", default="", help="only these corpus files, e.g. a,b,c "
+                        "(to compare with a figure taken before a file joined)")
     args = parser.parse_args(argv)
     if args.v and args.split != "tune":
         parser.error("-v lists misses and is only allowed with --split tune: nothing may be "
                      "tuned on the test part")
-    records = load_corpus()
+    records = load_corpus(files=tuple(f for f in args.files.split(",") if f))
     if not records:
         print(f"no corpus in {CORPUS_DIR}: copy the labelled *.jsonl files there first")
         return 1
     splits = ("tune", "test") if args.split == "both" else (args.split,)
-    print(f"real corpus: {len(records)} records in {CORPUS_DIR.relative_to(ROOT)}/*.jsonl; "
+    which = f"{{{args.files}}}" if args.files else "*"
+    print(f"real corpus: {len(records)} records in {CORPUS_DIR.relative_to(ROOT)}/{which}.jsonl; "
           f"the self-written {WRITTEN.relative_to(ROOT)} counts towards no figure here")
     missed: list[str] = []
     for split in splits:
