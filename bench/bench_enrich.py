@@ -175,8 +175,9 @@ def _structured(inp: dict) -> dict[str, Any]:  # noqa: C901 - one branch per API
     remote = ashby_remote(s) if ("workplaceType" in s or "isRemote" in s) else None
     if remote is None and s.get("remote") is True:
         remote = "remote"  # a dataset's remote flag; False does not say hybrid or on site
-    if remote is None and isinstance(s.get("remote"), str):
-        remote = _WORKPLACE.get(s["remote"].strip().lower())
+    for key in ("remote", "work_mode"):  # work_mode: an ATS feed's copy of workplaceType,
+        if remote is None and isinstance(s.get(key), str):  # which the Ashby/Lever spiders read
+            remote = _WORKPLACE.get(s[key].strip().lower())
     if remote:
         out["remote"] = remote
     address = ashby_location(s.get("address"))
