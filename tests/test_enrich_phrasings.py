@@ -33,6 +33,9 @@ from store.models import Location, Pay
         ("Stage Manager", None, False),
         ("Stage Technician - Lighting", None, False),
         ("Multistage Pump Engineer", None, False),
+        ("데이터 분석 인턴십 모집", None, True),  # Korean: "data analysis internship, hiring"
+        ("[회사] 체험형 인턴사원 채용", None, True),  # "experiential intern staff"
+        ("마케팅 매니저 채용", None, False),  # "marketing manager, hiring"
     ],
 )
 def test_internship_title_families(title: str, employment_type: str | None, want: bool) -> None:

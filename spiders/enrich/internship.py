@@ -5,8 +5,9 @@ apprentice(ship), working student (Werkstudent), industrial year / year in indus
 "Summer Analyst" / "Summer Associate", Praktikum (also "Pflichtpraktikum"), Praktikant,
 Ausbildung and duales Studium (German apprenticeships), stagiaire, alternance, Dutch and
 French "stage" ("Stage Buying Support", "Afstudeerstage Finance", "Stage développeur"),
-"Student Trainee" (a trainee post for enrolled students). The raw employment type may list
-several values ("Full Time, Internship"): any one of them saying internship counts.
+"Student Trainee" (a trainee post for enrolled students), Korean 인턴 (인턴십, 인턴사원).
+The raw employment type may list several values ("Full Time, Internship"): any one of them
+saying internship counts.
 Not internships: "internal", "international", "internet" (whole-word match), and roles that
 look after interns ("Intern Mentor", "University Recruiter, Internships",
 "Internship Program Manager"). The description is not read for words: "we also hire
@@ -30,7 +31,8 @@ _INTERN_TITLE = re.compile(
     r"ausbildung|azubi|auszubildende[rn]?|duales?\s+studium|duale[rn]?\s+student(?:in)?|"
     r"industrial\s+(?:year|placement|trainee)|year\s+in\s+industry|sandwich\s+placement|"
     r"placement(?:\s+year)?|summer\s+(?:analyst|associate|student)|student\s+researcher|"
-    r"student\s+trainee|(?:afstudeer|meewerk|snuffel|onderzoeks|werk|eind|bachelor|master)stage)\b",
+    r"student\s+trainee|(?:afstudeer|meewerk|snuffel|onderzoeks|werk|eind|bachelor|master)stage)\b"
+    r"|인턴",  # Korean "intern" (인턴, 인턴십, 인턴사원, 체험형 인턴): Hangul has no word boundary there
     re.IGNORECASE,
 )
 # Roles about interns rather than for them.
