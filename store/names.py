@@ -40,10 +40,19 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*|'\d\d")
 
 
+#: Latin letters NFKD leaves whole (no combining mark to drop): "Łódź" is "lodz", "Straße"
+#: "strasse", "Ørsted" "orsted", "Höfuðborgarsvæðið" "hofudborgarsvaedid"
+_LETTERS = str.maketrans({
+    "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss", "ẞ": "SS", "æ": "ae", "Æ": "AE",
+    "œ": "oe", "Œ": "OE", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "đ": "d", "Đ": "D",
+    "ı": "i", "ħ": "h", "Ħ": "H",
+})
+
+
 @lru_cache(maxsize=4096)
 def _fold_char(char: str) -> str:
     folded = unicodedata.normalize("NFKD", char)
-    return "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return "".join(ch for ch in folded if not unicodedata.combining(ch)).translate(_LETTERS)
 
 
 def plain(text: str) -> str:

@@ -58,6 +58,8 @@ COMPANIES = [
     ("Stripe", "Stripe, Inc.", True),
     ("Nestle", "Nestlé S.A.", True),
     ("AT&T", "AT and T", True),
+    ("Orsted", "Ørsted", True),  # Ø: no combining mark to drop
+    ("Ørsted", "Orsted", True),
     ("Trade Desk", "The Trade Desk", True),
     ("Jane Street", "Jane Street Capital", True),
     ("Jane Street", "Two Sigma", False),
@@ -118,6 +120,8 @@ PLACES = [
     ("SG", "Singapore", True),
     ("Singapore", "Singapore", True),
     ("Zurich", "Zürich, Switzerland", True),
+    ("Lodz", "Łódź, Poland", True),  # Ł: a letter NFKD leaves whole, folded by store.names
+    ("Łódź", "Lodz, Poland", True),
     ("Canada", "Palo Alto, CA", False),
     ("NYC", "San Francisco, CA", False),
 ]
