@@ -131,7 +131,8 @@ def due_batches(
     db: sqlite_utils.Database, now: datetime, subscriptions: Sequence[Subscription] | None = None
 ) -> list[Batch]:
     """Pending deliveries whose retry time has come, grouped per subscription and channel,
-    for subscriptions whose schedule (instant, daily, weekly) allows a message now."""
+    for subscriptions whose schedule (instant, daily, weekly) allows a message now; not
+    those of postings closed since they matched."""
     if subscriptions is None:
         subscriptions = load_subscriptions(db)
     subs = {s.name: s for s in subscriptions if not s.paused}
@@ -142,6 +143,9 @@ def due_batches(
             " d.target AS delivery_target, d.target_label AS delivery_label, p.* FROM deliveries d"
             " JOIN postings p ON p.id = d.posting_id"
             " WHERE d.status = 'pending' AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= ?)"
+            # an opening that closed while it waited (a daily/weekly digest, a retry, a message
+            # that left it out) is not sent; its delivery waits, and goes if the posting reopens
+            " AND p.closed_at IS NULL"
             " ORDER BY d.subscription, d.target",
             [stamp],
         )

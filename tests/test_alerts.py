@@ -207,3 +207,24 @@ def test_chat_messages_stay_within_service_limits() -> None:
         title, body, _ = render_for(url, digest)
         assert len(title) + len(body) + 2 <= limit
         assert "more" in body
+
+
+def test_a_daily_digest_leaves_out_an_opening_that_closed_before_it_went(
+    tmp_path: Path, hook: WebhookSink
+) -> None:
+    """A match waiting for the daily digest whose posting closes meanwhile is not sent; its
+    delivery waits, and goes out if the posting reopens (a first alert, not a repeat)."""
+    db = new_db(tmp_path)
+    subs = [subscription("s", [f"json://127.0.0.1:{hook.port}/hook"], frequency="daily")]
+    store_postings(db, [posting(1, title="First Intern")], "2026-11-26T07:00:00Z")
+    run_alerts(db, subs, "2026-11-26T08:00:00Z")
+    store_postings(db, [posting(2, title="Gone Intern"), posting(3, title="Open Intern")],
+                   "2026-11-26T09:00:00Z")
+    run_alerts(db, subs, "2026-11-26T09:05:00Z")  # collected for tomorrow's digest
+    db.execute("UPDATE postings SET closed_at = '2026-11-26T12:00:00Z' WHERE id = 'src:2'")
+    run_alerts(db, subs, "2026-11-27T08:00:00Z")
+    assert titles(hook.received[1]) == ["Open Intern"]
+    db.execute("UPDATE postings SET closed_at = NULL WHERE id = 'src:2'")  # reopened
+    run_alerts(db, subs, "2026-11-28T08:00:00Z")
+    assert titles(hook.received[2]) == ["Gone Intern"]
+    assert len(hook.received) == 3
