@@ -209,12 +209,18 @@ def _hashed(email: str) -> str:
 
 # -- digests and matches ------------------------------------------------------------------------
 
+#: days a digest's list is kept for its "and N more" page
+DIGEST_KEEP_DAYS = 90
+
 
 def record_digest(
     db: sqlite_utils.Database, name: str, posting_ids: Sequence[str], now: datetime, digest_id: str
 ) -> None:
-    """Keep a digest's postings for its matches page (the "and N more" link)."""
+    """Keep a digest's postings for its matches page (the "and N more" link), for
+    DIGEST_KEEP_DAYS: an older link shows the subscription's current matches instead."""
     with db.conn:
+        db.execute("DELETE FROM site_digests WHERE subscription = ? AND created_at < ?",
+                   [name, iso(now - timedelta(days=DIGEST_KEEP_DAYS))])
         db.table("site_digests").insert(
             {
                 "id": digest_id,

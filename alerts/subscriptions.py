@@ -168,6 +168,7 @@ def remove_subscription(db: sqlite_utils.Database, name: str) -> bool:
 def _delete(db: sqlite_utils.Database, name: str) -> bool:
     gone = db.execute("DELETE FROM subscriptions WHERE name = ?", [name]).rowcount
     db.execute("DELETE FROM deliveries WHERE subscription = ? AND status != 'sent'", [name])
+    db.execute("DELETE FROM site_digests WHERE subscription = ?", [name])
     return bool(gone)
 
 

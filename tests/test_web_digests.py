@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -164,3 +165,22 @@ def test_with_the_site_and_n_more_opens_a_page_listing_every_posting(
         f"{i:02d}" for i in range(60)
     ]
     assert open_db(tmp_path / "alerts.db").execute("SELECT count(*) FROM site_digests").fetchone()[0] == 1
+
+
+def test_a_digests_list_is_kept_90_days_and_goes_with_its_subscription(tmp_path: Path) -> None:
+    from alerts.site import DIGEST_KEEP_DAYS, digest_postings, record_digest
+    from alerts.subscriptions import remove_subscription
+
+    db = new_db(tmp_path)
+    store_postings(db, [posting(1), posting(2)], "2026-09-01T00:00:00Z")
+    sync_subscriptions(db, [subscription("s", ["json://hooks.example.org/x"])],
+                       at("2026-09-01T00:00:00Z"))
+    record_digest(db, "s", ["src:1"], at("2026-09-01T08:00:00Z"), "old")
+    record_digest(db, "s", ["src:2"], at("2026-10-01T08:00:00Z"), "recent")
+    assert [p.id for p in digest_postings(db, "s", "old") or []] == ["src:1"]
+    later = at("2026-09-02T08:00:00Z") + timedelta(days=DIGEST_KEEP_DAYS)  # "old" is 91 days old
+    record_digest(db, "s", ["src:1", "src:2"], later, "new")
+    assert digest_postings(db, "s", "old") is None  # its page shows the current matches
+    assert [p.id for p in digest_postings(db, "s", "recent") or []] == ["src:2"]
+    assert remove_subscription(db, "s")
+    assert db.execute("SELECT count(*) FROM site_digests").fetchone()[0] == 0
