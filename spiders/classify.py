@@ -191,10 +191,10 @@ _QA = re.compile(r"^\s*(?:q|a)\s*[:.]", _F)
 
 # -- title cues -------------------------------------------------------------------------------
 _ROLE_TITLE = re.compile(
-    r"\b(?:intern|internship|co-?op|apprenticeship|werkstudent|student\s+researcher|trainee|"
+    r"\b(?:intern|internship|co-?op|apprenticeship|student\s+researcher|trainee|"
     r"summer\s+analyst|researcher|engineer|analyst|developer|designer|traineeship|praktikum|praktikant\w*|"
     r"pflichtpraktikum|werkstudent\w*|ausbildung|azubi|duales\s+studium|stagiaire|alternance|"
-    r"stagiair|\w*stage|trainee|alternant|"
+    r"stagiair|\w*stage|alternant|"
     r"manager|specialist|assistant|consultant|associate|scientist|coordinator)\b",
     re.IGNORECASE,
 )
